@@ -1,0 +1,87 @@
+/** The journal's format version: written in the header line, checked by the reader. */
+export const JOURNAL_FORMAT = 1;
+
+/** First line of every journal file. */
+export interface JournalHeader {
+  format: number;
+  tool: string;
+  jobId: string;
+  /** Wall-clock start, ISO 8601; events carry monotonic `t` relative to it. */
+  startedAt: string;
+  hosts?: Record<string, string>;
+}
+
+export type StreamState = 'opening' | 'idle' | 'busy' | 'closed' | 'lost';
+export type TaskStatus = 'passed' | 'failed' | 'timeout' | 'cancelled' | 'lost' | 'error';
+export type BarrierPhase = 'arrive' | 'queued' | 'go' | 'abort' | 'timeout' | 'lost' | 'cancel' | 'resume' | 'auth-fail';
+export type RunStatus = 'passed' | 'failed' | 'error';
+
+/** Events without the fields the journal assigns (`seq`, `t`); what emitters pass in. */
+export type JournalEventBody =
+  | { kind: 'job-start'; jobId: string; command: string; argv?: string[] }
+  | { kind: 'job-end'; jobId: string; status: RunStatus; exitCode: number }
+  | { kind: 'stream-state'; stream: string; host: string; state: StreamState; cause?: string; code?: string }
+  | { kind: 'task-queued'; stream: string; task: string; block: string }
+  | { kind: 'task-start'; stream: string; task: string; block: string }
+  | {
+      kind: 'task-end';
+      stream: string;
+      task: string;
+      block: string;
+      status: TaskStatus;
+      exitCode: number | null;
+      signal: string | null;
+      durationMs: number;
+      code?: string;
+    }
+  | { kind: 'output'; stream: string; task: string; fd: 'stdout' | 'stderr'; data: string }
+  | {
+      kind: 'barrier';
+      phase: BarrierPhase;
+      barrier: string;
+      gen: number;
+      member?: string;
+      conn?: number;
+      reason?: string;
+      /** Monotonic nanoseconds since the sync server started (sync spec O1). */
+      tNs?: string;
+      ts?: string;
+      detail?: Record<string, string>;
+    }
+  | { kind: 'variant-start'; variant: string; index: number; total: number }
+  | { kind: 'variant-end'; variant: string; status: RunStatus; durationMs: number }
+  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; stream?: string; code?: string };
+
+export type JournalEventKind = JournalEventBody['kind'];
+
+/** Fields every recorded event carries. */
+export interface EventStamp {
+  /** Position in the journal, from 1, no gaps. */
+  seq: number;
+  /** Monotonic milliseconds since the journal started. */
+  t: number;
+}
+
+export type JournalEvent = JournalEventBody & EventStamp;
+export type EventOf<K extends JournalEventKind> = Extract<JournalEvent, { kind: K }>;
+
+/** A handler for every kind of event: the mapped type makes a formatter exhaustive. */
+export type EventHandlers<R> = { [K in JournalEventKind]: (event: EventOf<K>) => R };
+
+export const EVENT_KINDS: readonly JournalEventKind[] = [
+  'job-start',
+  'job-end',
+  'stream-state',
+  'task-queued',
+  'task-start',
+  'task-end',
+  'output',
+  'barrier',
+  'variant-start',
+  'variant-end',
+  'log',
+];
+
+export function dispatchEvent<R>(event: JournalEvent, handlers: EventHandlers<R>): R {
+  return (handlers[event.kind] as (e: JournalEvent) => R)(event);
+}
