@@ -64,7 +64,7 @@ function help(topics: string[], io: CliIO): number {
     writeLine(io.stdout, mainUsage());
     return EXIT.ok;
   }
-  const command = findCommand(topics[0]!);
+  const command = findCommand(topics[0]);
   if (!command || topics.length > 1) {
     writeLine(io.stderr, `baton: unknown command '${topics.join(' ')}'\n`);
     writeLine(io.stderr, mainUsage());
@@ -78,10 +78,13 @@ function help(topics: string[], io: CliIO): number {
 function report(error: unknown, io: CliIO, command: Command | undefined): number {
   if (isBatonError(error)) {
     writeLine(io.stderr, `baton: ${error.code}: ${error.located}`);
-    if (error.code === 'USAGE') writeLine(io.stderr, '\n' + (command ? `Usage: ${command.usage}` : mainUsage()));
+    if (error.code === 'USAGE')
+      writeLine(io.stderr, '\n' + (command ? `Usage: ${command.usage}` : mainUsage()));
     return exitCodeOf(error);
   }
-  const detail = io.env.BATON_DEBUG ? String((error as Error)?.stack ?? error) : String((error as Error)?.message ?? error);
+  const detail = io.env.BATON_DEBUG
+    ? String((error as Error)?.stack ?? error)
+    : String((error as Error)?.message ?? error);
   writeLine(io.stderr, `baton: INTERNAL: ${detail}`);
   if (!io.env.BATON_DEBUG) writeLine(io.stderr, 'baton: this is a bug; BATON_DEBUG=1 prints the stack');
   return EXIT.failed;

@@ -32,7 +32,12 @@ export function usageError(message: string, command?: string): BatonError {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** `parseArgs` in strict mode, turning its errors into usage errors of `command`. */
-export function parseOptions<O extends Options>(command: string, args: string[], options: O, allowPositionals = true) {
+export function parseOptions<O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+  allowPositionals = true,
+) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {

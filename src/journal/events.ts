@@ -13,7 +13,8 @@ export interface JournalHeader {
 
 export type StreamState = 'opening' | 'idle' | 'busy' | 'closed' | 'lost';
 export type TaskStatus = 'passed' | 'failed' | 'timeout' | 'cancelled' | 'lost' | 'error';
-export type BarrierPhase = 'arrive' | 'queued' | 'go' | 'abort' | 'timeout' | 'lost' | 'cancel' | 'resume' | 'auth-fail';
+export type BarrierPhase =
+  'arrive' | 'queued' | 'go' | 'abort' | 'timeout' | 'lost' | 'cancel' | 'resume' | 'auth-fail';
 export type RunStatus = 'passed' | 'failed' | 'error';
 
 /** Events without the fields the journal assigns (`seq`, `t`); what emitters pass in. */
@@ -50,7 +51,13 @@ export type JournalEventBody =
     }
   | { kind: 'variant-start'; variant: string; index: number; total: number }
   | { kind: 'variant-end'; variant: string; status: RunStatus; durationMs: number }
-  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; stream?: string; code?: string };
+  | {
+      kind: 'log';
+      level: 'debug' | 'info' | 'warn' | 'error';
+      message: string;
+      stream?: string;
+      code?: string;
+    };
 
 export type JournalEventKind = JournalEventBody['kind'];
 

@@ -26,6 +26,8 @@ export class Journal {
   private readonly now: () => number;
   private readonly origin: number;
   private seq = 0;
+  /** Failures of subscribers during one dispatch, journalled once every subscriber has the event. */
+  private readonly subscriberFailures: unknown[] = [];
 
   constructor(options: JournalOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -45,19 +47,23 @@ export class Journal {
 
   emit<B extends JournalEventBody>(body: B): B & { seq: number; t: number } {
     const event = { ...body, seq: ++this.seq, t: roundMs(this.now() - this.origin) };
-    for (const subscriber of this.subscribers) subscriber(event as JournalEvent);
+    for (const subscriber of this.subscribers) subscriber(event);
+    for (const failure of this.subscriberFailures.splice(0)) {
+      this.emit({ kind: 'log', level: 'error', code: 'INTERNAL', message: `a journal subscriber failed: ${String(failure)}` });
+    }
     return event;
   }
 
-  /** Receive every event emitted from now on; a subscriber that throws does not stop the others. */
+  /**
+   * Receive every event emitted from now on. A subscriber that throws does not stop the others: its failure is
+   * itself journalled as an error `log` event.
+   */
   subscribe(subscriber: Subscriber): Disposable {
     const guarded: Subscriber = (event) => {
       try {
         subscriber(event);
       } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
+        if (!(event.kind === 'log' && event.code === 'INTERNAL')) this.subscriberFailures.push(error);
       }
     };
     this.subscribers.add(guarded);

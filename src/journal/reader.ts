@@ -18,11 +18,19 @@ export function parseJournal(text: string, file = '<journal>'): ParsedJournal {
   const endsWithNewline = text.endsWith('\n');
   if (endsWithNewline) lines.pop();
   if (lines.length === 0 || lines[0] === '') {
-    throw new BatonError('JOURNAL_BAD_FORMAT', 'empty journal: expected a header line', { file, line: 1, col: 1 });
+    throw new BatonError('JOURNAL_BAD_FORMAT', 'empty journal: expected a header line', {
+      file,
+      line: 1,
+      col: 1,
+    });
   }
-  const header = parseLine(lines[0]!, file, 1) as Partial<JournalHeader>;
+  const header = parseLine(lines[0], file, 1) as Partial<JournalHeader>;
   if (typeof header.format !== 'number') {
-    throw new BatonError('JOURNAL_BAD_FORMAT', 'expected a header line with a numeric "format"', { file, line: 1, col: 1 });
+    throw new BatonError('JOURNAL_BAD_FORMAT', 'expected a header line with a numeric "format"', {
+      file,
+      line: 1,
+      col: 1,
+    });
   }
   if (header.format !== JOURNAL_FORMAT) {
     throw new BatonError(
@@ -37,13 +45,13 @@ export function parseJournal(text: string, file = '<journal>'): ParsedJournal {
     const isLast = index === lines.length - 1;
     if (isLast && !endsWithNewline) {
       try {
-        events.push(toEvent(JSON.parse(lines[index]!), file, index + 1));
+        events.push(toEvent(JSON.parse(lines[index]), file, index + 1));
       } catch {
         truncated = true;
       }
       continue;
     }
-    events.push(toEvent(parseLine(lines[index]!, file, index + 1), file, index + 1));
+    events.push(toEvent(parseLine(lines[index], file, index + 1), file, index + 1));
   }
   return { header: header as JournalHeader, events, truncated };
 }
@@ -74,10 +82,18 @@ function parseLine(line: string, file: string, lineNumber: number): unknown {
 function toEvent(record: unknown, file: string, line: number): JournalEvent {
   const event = record as Partial<JournalEvent> | null;
   if (!event || typeof event !== 'object' || typeof event.seq !== 'number' || typeof event.t !== 'number') {
-    throw new BatonError('JOURNAL_BAD_FORMAT', 'expected an event with numeric "seq" and "t"', { file, line, col: 1 });
+    throw new BatonError('JOURNAL_BAD_FORMAT', 'expected an event with numeric "seq" and "t"', {
+      file,
+      line,
+      col: 1,
+    });
   }
   if (typeof event.kind !== 'string' || !KNOWN_KINDS.has(event.kind)) {
-    throw new BatonError('JOURNAL_BAD_FORMAT', `unknown event kind ${JSON.stringify(event.kind)}`, { file, line, col: 1 });
+    throw new BatonError('JOURNAL_BAD_FORMAT', `unknown event kind ${JSON.stringify(event.kind)}`, {
+      file,
+      line,
+      col: 1,
+    });
   }
   return event as JournalEvent;
 }

@@ -19,7 +19,12 @@ export class JournalWriter implements Disposable {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       this.fd = openSync(path, 'a', 0o600);
     } catch (error) {
-      throw new BatonError('JOURNAL_WRITE_FAILED', `cannot open journal ${path}`, { file: path }, { cause: error });
+      throw new BatonError(
+        'JOURNAL_WRITE_FAILED',
+        `cannot open journal ${path}`,
+        { file: path },
+        { cause: error },
+      );
     }
     this.line(header);
   }
@@ -54,7 +59,12 @@ export class JournalWriter implements Disposable {
     try {
       writeSync(this.fd, JSON.stringify(record) + '\n');
     } catch (error) {
-      throw new BatonError('JOURNAL_WRITE_FAILED', `cannot append to journal ${this.path}`, { file: this.path }, { cause: error });
+      throw new BatonError(
+        'JOURNAL_WRITE_FAILED',
+        `cannot append to journal ${this.path}`,
+        { file: this.path },
+        { cause: error },
+      );
     }
   }
 }

@@ -11,7 +11,10 @@ export const defaultCommand: Command = {
   summary: 'Open the console on the embedded default',
   usage: 'baton',
   run(_args, io) {
-    writeLine(io.stdout, 'baton: the console is not built yet; this version provides the command line below.');
+    writeLine(
+      io.stdout,
+      'baton: the console is not built yet; this version provides the command line below.',
+    );
     writeLine(io.stdout, "baton: run 'baton help COMMAND' for any of them.\n");
     return import('../cli.ts').then(({ mainUsage }) => {
       writeLine(io.stdout, mainUsage());

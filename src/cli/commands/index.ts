@@ -28,7 +28,11 @@ export const COMMANDS: readonly Command[] = [
     'Serve barriers, or wait, abort and inspect them from a shell',
     'baton sync serve [--listen ADDR] [--token T] | wait NAME COUNT [--timeout S] [--data D] | abort NAME | fail --scope S | status',
   ),
-  plannedCommand('dash', "Follow a job's journal on a full-screen dashboard", 'baton dash [RESULTS_DIR | --follow]'),
+  plannedCommand(
+    'dash',
+    "Follow a job's journal on a full-screen dashboard",
+    'baton dash [RESULTS_DIR | --follow]',
+  ),
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -9,9 +9,13 @@ export function plannedCommand(name: string, summary: string, usage: string): Co
     usage,
     run() {
       return Promise.reject(
-        new BatonError('NOT_IMPLEMENTED', `'baton ${name}' is not built yet: ${summary.toLowerCase()} arrives with its own issue`, {
-          command: name,
-        }),
+        new BatonError(
+          'NOT_IMPLEMENTED',
+          `'baton ${name}' is not built yet: ${summary.toLowerCase()} arrives with its own issue`,
+          {
+            command: name,
+          },
+        ),
       );
     },
   };

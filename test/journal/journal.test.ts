@@ -1,0 +1,104 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isBatonError } from '../../src/errors.ts';
+import { Journal, JOURNAL_FORMAT, parseJournal, readJournal, recordJournal } from '../../src/journal/index.ts';
+import type { JournalEvent } from '../../src/journal/index.ts';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'baton-journal-'));
+
+test('events are stamped with consecutive seq and monotonic t, and reach every subscriber live', (t) => {
+  let clock = 5;
+  const journal = new Journal({ now: () => clock, jobId: 'job-1' });
+  const first: JournalEvent[] = [];
+  const second: JournalEvent[] = [];
+  journal.subscribe((event) => first.push(event));
+  const subscription = journal.subscribe((event) => second.push(event));
+  journal.emit({ kind: 'job-start', jobId: 'job-1', command: 'run' });
+  clock = 7.5;
+  subscription.dispose();
+  journal.emit({ kind: 'stream-state', stream: 'server', host: 'local', state: 'opening' });
+  t.deepEqual(
+    first.map((event) => [event.seq, event.t, event.kind]),
+    [
+      [1, 0, 'job-start'],
+      [2, 2.5, 'stream-state'],
+    ],
+  );
+  t.is(second.length, 1);
+  t.is(journal.header.format, JOURNAL_FORMAT);
+  t.is(journal.header.jobId, 'job-1');
+});
+
+test('a subscriber that throws does not keep the others from the event, and its failure is journalled', (t) => {
+  const journal = new Journal();
+  const seen: JournalEvent[] = [];
+  journal.subscribe((event) => {
+    if (event.kind === 'task-queued') throw new Error('broken subscriber');
+  });
+  journal.subscribe((event) => seen.push(event));
+  journal.emit({ kind: 'task-queued', stream: 's', task: '01', block: 'true' });
+  t.deepEqual(
+    seen.map((event) => event.kind),
+    ['task-queued', 'log'],
+  );
+  t.like(seen[1], { level: 'error', code: 'INTERNAL' });
+});
+
+test('the writer appends a header and one line per event, each on disk as soon as it is emitted', (t) => {
+  const path = join(scratch(), 'nested', 'journal.jsonl');
+  const journal = new Journal({ jobId: 'job-2' });
+  const writer = recordJournal(journal, path);
+  journal.emit({ kind: 'task-queued', stream: 's', task: '01', block: 'true' });
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  t.is(lines.length, 2, 'the event is in the file before the writer is closed');
+  t.like(JSON.parse(lines[0]), { format: JOURNAL_FORMAT, jobId: 'job-2' });
+  t.like(JSON.parse(lines[1]), { seq: 1, kind: 'task-queued', stream: 's' });
+  journal.emit({ kind: 'task-start', stream: 's', task: '01', block: 'true' });
+  writer.dispose();
+  journal.emit({ kind: 'task-end', stream: 's', task: '01', block: 'true', status: 'passed', exitCode: 0, signal: null, durationMs: 1 });
+  const parsed = readJournal(path);
+  t.deepEqual(
+    parsed.events.map((event) => event.kind),
+    ['task-queued', 'task-start'],
+  );
+  t.false(parsed.truncated);
+});
+
+test('a journal cut off in the middle of its last line still reads, up to the last whole event', (t) => {
+  const path = join(scratch(), 'journal.jsonl');
+  const journal = new Journal();
+  const writer = recordJournal(journal, path);
+  journal.emit({ kind: 'log', level: 'info', message: 'kept' });
+  writer.dispose();
+  writeFileSync(path, readFileSync(path, 'utf8') + '{"seq":2,"t":1,"kind":"lo');
+  const parsed = readJournal(path);
+  t.is(parsed.events.length, 1);
+  t.true(parsed.truncated);
+});
+
+test('the reader refuses another format version, naming both versions', (t) => {
+  const text = JSON.stringify({ format: 99, tool: '9.9.9', jobId: 'x', startedAt: '' }) + '\n';
+  const error = t.throws(() => parseJournal(text, 'old.jsonl'));
+  t.true(isBatonError(error, 'JOURNAL_VERSION'));
+  t.like((error as unknown as { fields: object }).fields, { file: 'old.jsonl', found: 99, supported: JOURNAL_FORMAT });
+  t.regex(error.message, /99/);
+  t.regex(error.message, new RegExp(`format ${JOURNAL_FORMAT}`));
+});
+
+test('bad lines in the middle are refused with their position', (t) => {
+  const header = JSON.stringify({ format: JOURNAL_FORMAT, tool: '0', jobId: 'x', startedAt: '' });
+  const cases = [
+    [`${header}\nnot json\n`, 2],
+    [`${header}\n{"seq":1,"t":0,"kind":"nope"}\n`, 2],
+    [`${header}\n{"kind":"log"}\n{}\n`, 2],
+    ['', 1],
+    ['{"no":"format"}\n', 1],
+  ] as const;
+  for (const [text, line] of cases) {
+    const error = t.throws(() => parseJournal(text, 'bad.jsonl'));
+    t.true(isBatonError(error, 'JOURNAL_BAD_FORMAT'), text);
+    t.like((error as unknown as { fields: object }).fields, { file: 'bad.jsonl', line });
+  }
+});
