@@ -123,3 +123,9 @@ export function exitCodeOf(error: unknown): ExitCode {
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CODES, value);
 }
+
+/** The message of anything thrown, for one-line reports. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}

@@ -22,7 +22,15 @@ export type JournalEventBody =
   | { kind: 'job-start'; jobId: string; command: string; argv?: string[] }
   | { kind: 'job-end'; jobId: string; status: RunStatus; exitCode: number }
   | { kind: 'stream-state'; stream: string; host: string; state: StreamState; cause?: string; code?: string }
-  | { kind: 'task-queued'; stream: string; task: string; block: string }
+  | {
+      kind: 'task-queued';
+      stream: string;
+      host: string;
+      task: string;
+      /** Position in the stream's queue, from 1: the task folder is `<NN>-<block>`. */
+      index: number;
+      block: string;
+    }
   | { kind: 'task-start'; stream: string; task: string; block: string }
   | {
       kind: 'task-end';
@@ -34,8 +42,18 @@ export type JournalEventBody =
       signal: string | null;
       durationMs: number;
       code?: string;
+      /** One line saying what failed, for failures. */
+      message?: string;
     }
-  | { kind: 'output'; stream: string; task: string; fd: 'stdout' | 'stderr'; data: string }
+  | {
+      kind: 'output';
+      stream: string;
+      task: string;
+      fd: 'stdout' | 'stderr';
+      data: string;
+      /** Set when the chunk is not valid UTF-8: `data` is then base64. */
+      encoding?: 'base64';
+    }
   | {
       kind: 'barrier';
       phase: BarrierPhase;
@@ -49,7 +67,16 @@ export type JournalEventBody =
       ts?: string;
       detail?: Record<string, string>;
     }
-  | { kind: 'variant-start'; variant: string; index: number; total: number }
+  | {
+      kind: 'variant-start';
+      scenario: string;
+      /** The scenario's position in the job, from 1: its folder is `scenarios/<NN>-<scenario>`. */
+      scenarioIndex: number;
+      variant: string;
+      index: number;
+      total: number;
+      params?: Record<string, unknown>;
+    }
   | { kind: 'variant-end'; variant: string; status: RunStatus; durationMs: number }
   | {
       kind: 'log';

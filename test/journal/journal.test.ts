@@ -38,7 +38,7 @@ test('a subscriber that throws does not keep the others from the event, and its 
     if (event.kind === 'task-queued') throw new Error('broken subscriber');
   });
   journal.subscribe((event) => seen.push(event));
-  journal.emit({ kind: 'task-queued', stream: 's', task: '01', block: 'true' });
+  journal.emit({ kind: 'task-queued', stream: 's', host: 'local', task: 's/01', index: 1, block: 'true' });
   t.deepEqual(
     seen.map((event) => event.kind),
     ['task-queued', 'log'],
@@ -50,7 +50,7 @@ test('the writer appends a header and one line per event, each on disk as soon a
   const path = join(scratch(), 'nested', 'journal.jsonl');
   const journal = new Journal({ jobId: 'job-2' });
   const writer = recordJournal(journal, path);
-  journal.emit({ kind: 'task-queued', stream: 's', task: '01', block: 'true' });
+  journal.emit({ kind: 'task-queued', stream: 's', host: 'local', task: 's/01', index: 1, block: 'true' });
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
   t.is(lines.length, 2, 'the event is in the file before the writer is closed');
   t.like(JSON.parse(lines[0]), { format: JOURNAL_FORMAT, jobId: 'job-2' });

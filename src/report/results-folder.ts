@@ -1,0 +1,182 @@
+import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { EventOf, JournalEvent } from '../journal/events.ts';
+import type { Journal } from '../journal/journal.ts';
+import { JournalWriter } from '../journal/writer.ts';
+import type { Disposable } from '../journal/journal.ts';
+import { safeName } from '../stream/block.ts';
+import { decodeOutput } from '../stream/output.ts';
+import { formatEvent } from './format.ts';
+
+/** What a task folder's result.json holds: everything the journal says about the task. */
+export interface TaskResultFile {
+  task: string;
+  stream: string;
+  host: string;
+  block: string;
+  index: number;
+  status: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  code?: string;
+  message?: string;
+  /** Journal times (ms since the job started) of the task's queueing, start and end. */
+  t: { queued: number; started: number | null; ended: number };
+}
+
+interface OpenTask {
+  dir: string;
+  queued: EventOf<'task-queued'>;
+  startedT: number | null;
+  fds: Partial<Record<'stdout' | 'stderr', number>>;
+}
+
+const PRIVATE = { mode: 0o600 } as const;
+
+/**
+ * The results folder of one job (DESIGN.md), written from the journal as events arrive, so that a controller
+ * killed at any moment leaves everything it had received on disk.
+ */
+export class ResultsFolder implements Disposable {
+  readonly root: string;
+  private readonly journalWriter: JournalWriter;
+  private readonly jobLog: number;
+  private readonly subscription: Disposable;
+  private readonly tasks = new Map<string, OpenTask>();
+  private variantDir: string;
+
+  constructor(resultsBase: string, journal: Journal) {
+    this.root = join(resultsBase, journal.header.jobId);
+    this.variantDir = this.root;
+    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    this.journalWriter = new JournalWriter(join(this.root, 'journal.jsonl'), journal.header);
+    this.jobLog = openSync(join(this.root, 'job.log'), 'a', PRIVATE.mode);
+    pointLatest(resultsBase, journal.header.jobId);
+    this.subscription = journal.subscribe((event) => this.record(event));
+  }
+
+  /** The folder of a task, as the stream layer names it when it fetches the task's data. */
+  taskDir(stream: string, index: number, block: string): string {
+    return join(
+      this.variantDir,
+      'streams',
+      safeName(stream),
+      `${String(index).padStart(2, '0')}-${safeName(block)}`,
+    );
+  }
+
+  /** The folder of the variant running now (its params.json, debug.log, whiteboard and data/). */
+  get currentVariantDir(): string {
+    return this.variantDir;
+  }
+
+  writeFile(relativePath: string, content: string): void {
+    const path = join(this.root, relativePath);
+    writeFileSync(path, content, PRIVATE);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    for (const task of this.tasks.values()) closeTask(task);
+    this.tasks.clear();
+    closeSync(this.jobLog);
+    this.journalWriter.dispose();
+  }
+
+  private record(event: JournalEvent): void {
+    this.journalWriter.write(event);
+    if (event.kind !== 'output') writeSync(this.jobLog, formatEvent(event) + '\n');
+    switch (event.kind) {
+      case 'variant-start':
+        this.startVariant(event);
+        break;
+      case 'task-queued': {
+        const dir = this.taskDir(event.stream, event.index, event.block);
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        this.tasks.set(event.task, { dir, queued: event, startedT: null, fds: {} });
+        this.debug(event.task, event);
+        break;
+      }
+      case 'task-start': {
+        const task = this.tasks.get(event.task);
+        if (task) task.startedT = event.t;
+        this.debug(event.task, event);
+        break;
+      }
+      case 'output':
+        this.output(event);
+        break;
+      case 'task-end':
+        this.endTask(event);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startVariant(event: EventOf<'variant-start'>): void {
+    const scenarioDir = `${String(event.scenarioIndex).padStart(2, '0')}-${safeName(event.scenario)}`;
+    this.variantDir = join(this.root, 'scenarios', scenarioDir, safeName(event.variant) || 'default');
+    mkdirSync(join(this.variantDir, 'data'), { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(this.variantDir, 'params.json'),
+      JSON.stringify(event.params ?? {}, null, 2) + '\n',
+      PRIVATE,
+    );
+  }
+
+  private output(event: EventOf<'output'>): void {
+    const task = this.tasks.get(event.task);
+    if (!task) return;
+    task.fds[event.fd] ??= openSync(join(task.dir, event.fd), 'a', PRIVATE.mode);
+    writeSync(task.fds[event.fd]!, decodeOutput(event));
+  }
+
+  private endTask(event: EventOf<'task-end'>): void {
+    const task = this.tasks.get(event.task);
+    if (!task) return;
+    this.debug(event.task, event);
+    for (const fd of ['stdout', 'stderr'] as const)
+      task.fds[fd] ??= openSync(join(task.dir, fd), 'a', PRIVATE.mode);
+    const result: TaskResultFile = {
+      task: event.task,
+      stream: event.stream,
+      host: task.queued.host,
+      block: event.block,
+      index: task.queued.index,
+      status: event.status,
+      exitCode: event.exitCode,
+      signal: event.signal,
+      durationMs: event.durationMs,
+      ...(event.code ? { code: event.code } : {}),
+      ...(event.message ? { message: event.message } : {}),
+      t: { queued: task.queued.t, started: task.startedT, ended: event.t },
+    };
+    writeFileSync(join(task.dir, 'result.json'), JSON.stringify(result, null, 2) + '\n', PRIVATE);
+    closeTask(task);
+    this.tasks.delete(event.task);
+  }
+
+  private debug(taskId: string, event: JournalEvent): void {
+    const task = this.tasks.get(taskId);
+    if (task)
+      writeFileSync(join(task.dir, 'debug.log'), formatEvent(event) + '\n', { ...PRIVATE, flag: 'a' });
+  }
+}
+
+function closeTask(task: OpenTask): void {
+  for (const fd of Object.values(task.fds)) if (fd !== undefined) closeSync(fd);
+  task.fds = {};
+}
+
+/** `results/latest` points at the newest job folder. */
+function pointLatest(resultsBase: string, jobId: string): void {
+  const link = join(resultsBase, 'latest');
+  try {
+    rmSync(link, { force: true });
+    symlinkSync(relative(resultsBase, join(resultsBase, jobId)), link);
+  } catch {
+    return;
+  }
+}

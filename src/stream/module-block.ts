@@ -1,0 +1,119 @@
+import { build } from 'esbuild';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BatonError } from '../errors.ts';
+import type { Transport } from '../transport/transport.ts';
+import type { Block } from './block.ts';
+import { shellQuote } from './shell-quote.ts';
+
+type ModuleBlock = Extract<Block, { kind: 'module' }>;
+
+const runtimePath = fileURLToPath(new URL('./module-runtime.ts', import.meta.url));
+const bundles = new Map<string, Promise<string>>();
+
+/**
+ * Bundle a module block with its imports and Baton's block runtime into one ESM file, ship it, and return the
+ * command that runs it with node on the host. The export is checked here, before anything reaches the host.
+ */
+export async function moduleCommand(transport: Transport, block: ModuleBlock, ship: string): Promise<string> {
+  const bundle = await bundleModule(block);
+  const remote = `${ship}/block.mjs`;
+  await transport.upload(bundle, remote);
+  return `node ${shellQuote(remote)}`;
+}
+
+function bundleModule(block: ModuleBlock): Promise<string> {
+  let mtime: number;
+  try {
+    mtime = statSync(block.path).mtimeMs;
+  } catch (error) {
+    throw new BatonError(
+      'BLOCK_NOT_FOUND',
+      `module file not found: ${block.path}`,
+      { file: block.path },
+      { cause: error },
+    );
+  }
+  const key = `${block.path}#${block.exportName}@${mtime}`;
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = buildBundle(block);
+    bundles.set(key, bundle);
+    bundle.catch(() => bundles.delete(key));
+  }
+  return bundle;
+}
+
+async function buildBundle(block: ModuleBlock): Promise<string> {
+  const exports = await exportsOf(block.path);
+  if (!exports.includes(block.exportName)) {
+    throw new BatonError(
+      'BLOCK_NO_EXPORT',
+      `${block.path} has no export '${block.exportName}' (it exports ${exports.length ? exports.join(', ') : 'nothing'})`,
+      { file: block.path, export: block.exportName },
+    );
+  }
+  const outfile = join(mkdtempSync(join(tmpdir(), 'baton-module-')), 'block.mjs');
+  const entry = [
+    `import * as blockModule from ${JSON.stringify(block.path)};`,
+    `import { runModuleBlock } from ${JSON.stringify(runtimePath)};`,
+    `await runModuleBlock(blockModule, ${JSON.stringify(block.exportName)});`,
+  ].join('\n');
+  await runEsbuild(block.path, () =>
+    build({
+      stdin: {
+        contents: entry,
+        resolveDir: dirname(block.path),
+        sourcefile: 'baton-block-entry.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node18',
+      outfile,
+      logLevel: 'silent',
+      banner: {
+        js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);",
+      },
+    }),
+  );
+  writeFileSync(join(dirname(outfile), 'package.json'), '{"type":"module"}\n');
+  return outfile;
+}
+
+async function exportsOf(path: string): Promise<string[]> {
+  const result = await runEsbuild(path, () =>
+    build({
+      entryPoints: [path],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      outdir: tmpdir(),
+    }),
+  );
+  return Object.values(result.metafile?.outputs ?? {}).flatMap((output) => output.exports);
+}
+
+async function runEsbuild<T>(path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const first = (
+      error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }
+    ).errors?.[0];
+    throw new BatonError(
+      'BLOCK_NOT_FOUND',
+      `cannot load module block ${path}: ${first?.text ?? String(error)}`,
+      first?.location
+        ? { file: first.location.file, line: first.location.line, col: first.location.column + 1 }
+        : { file: path },
+      { cause: error },
+    );
+  }
+}
