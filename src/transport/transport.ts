@@ -1,0 +1,84 @@
+/** Where a stream runs, parsed from `local`, `pty`, `ssh://[user@]host[:port]` or a hosts-file / ssh_config alias. */
+export type HostSpec =
+  | { kind: 'local'; name: string }
+  | { kind: 'pty'; name: string; cols?: number; rows?: number }
+  | {
+      kind: 'ssh';
+      name: string;
+      /** What the user wrote (alias or host name); resolved through ~/.ssh/config when opened. */
+      host: string;
+      user?: string;
+      port?: number;
+      /** Extra options from a hosts file: identity files, known_hosts file, acceptance of an unknown key. */
+      identityFiles?: string[];
+      knownHostsFile?: string;
+      acceptUnknownHostKey?: boolean;
+      /** Ask for a pseudo-terminal on the stream's shell channel (interactive attach). */
+      pty?: boolean;
+    };
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** One command to run on the host, with its environment; output is delivered as it arrives. */
+export interface ExecRequest {
+  /** A command line for the host's POSIX shell. */
+  command: string;
+  /** Added to the stream's environment for this command only. */
+  env?: Record<string, string>;
+  /** Working directory on the host. @default the stream's working directory */
+  cwd?: string;
+  onStdout(chunk: Buffer): void;
+  onStderr(chunk: Buffer): void;
+}
+
+export interface ExecResult {
+  /** null when the command was ended by a signal or the connection was lost. */
+  exitCode: number | null;
+  /** The signal name (`SIGTERM`) when a signal ended the command. */
+  signal: string | null;
+}
+
+/** A running command: its result, and a way to signal it. */
+export interface Execution {
+  readonly result: Promise<ExecResult>;
+  /** Send a signal to the command and its children; resolves once the signal is delivered. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export type TransportState = 'opening' | 'open' | 'closed' | 'lost';
+
+/**
+ * A stream's session on one host. A transport runs one command at a time (the stream queues them); the ssh
+ * transport shares one connection per host among its streams. Failures reject with BatonError codes
+ * (HOST_*, SSH_*, TRANSPORT_*); a lost connection moves the state to `lost` and rejects the running command
+ * with HOST_LOST, never hangs.
+ */
+export interface Transport {
+  readonly host: HostSpec;
+  readonly state: TransportState;
+  /** Resolves when the host is ready to run the first command (a readiness sentinel, never a delay). */
+  open(): Promise<void>;
+  exec(request: ExecRequest): Execution;
+  /** Copy a local file or folder to the host (for script blocks and module blocks). */
+  upload(localPath: string, remotePath: string): Promise<void>;
+  /** Copy a folder from the host back (a task's data folder); resolves false when it does not exist. */
+  download(remotePath: string, localPath: string): Promise<boolean>;
+  /** A fresh work folder on the host for one task, e.g. under $TMPDIR; removed by close(). */
+  makeTempDir(prefix: string): Promise<string>;
+  /** Raw terminal access (pty transports and ssh with pty): bytes typed by the user, and the size. */
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): void;
+  onData(listener: (chunk: Buffer) => void): Disposable;
+  onStateChange(listener: (state: TransportState, cause?: Error) => void): Disposable;
+  /**
+   * Make a TCP service of the controller (the job's sync server) reachable from the host. Returns the address
+   * commands on the host use: the service itself for local transports, a reverse-forwarded port on the remote
+   * loopback for ssh (nothing listens on the lab network).
+   */
+  exposeService(host: string, port: number): Promise<{ address: string; close(): Promise<void> }>;
+  /** Signal the running command, if any. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  close(): Promise<void>;
+}
