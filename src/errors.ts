@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   HOST_BAD_SPEC: EXIT.usage,
   SSH_CONNECT_REFUSED: EXIT.environment,
   SSH_CONNECT_TIMEOUT: EXIT.environment,
+  SSH_CONNECT_FAILED: EXIT.environment,
   SSH_AUTH_FAILED: EXIT.environment,
   SSH_HOST_KEY_UNKNOWN: EXIT.environment,
   SSH_HOST_KEY_MISMATCH: EXIT.environment,
@@ -57,6 +58,7 @@ export const ERROR_CODES = {
   HOST_LOST: EXIT.environment,
   TRANSPORT_SPAWN_FAILED: EXIT.environment,
   TRANSPORT_CLOSED: EXIT.environment,
+  TRANSPORT_NO_TERMINAL: EXIT.usage,
 
   // streams, tasks and blocks
   STREAM_CLOSED: EXIT.failed,

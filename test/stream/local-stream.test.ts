@@ -1,0 +1,90 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isBatonError } from '../../src/errors.ts';
+import { Journal } from '../../src/journal/journal.ts';
+import { ResultsFolder } from '../../src/report/results-folder.ts';
+import { module, script } from '../../src/stream/block.ts';
+import { Stream } from '../../src/stream/stream.ts';
+import { LocalTransport } from '../../src/transport/local.ts';
+
+const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
+
+async function localStream(name = 'local-stream', env: Record<string, string> = {}) {
+  const journal = new Journal();
+  const results = new ResultsFolder(mkdtempSync(join(tmpdir(), 'baton-local-')), journal);
+  journal.emit({ kind: 'variant-start', scenario: 's', scenarioIndex: 1, variant: 'v', index: 1, total: 1 });
+  const stream = await Stream.open({
+    name,
+    transport: new LocalTransport({ kind: 'local', name: 'local' }, { stream: name }),
+    journal,
+    env,
+    cwd: blocks,
+    taskDir: (...args) => results.taskDir(...args),
+  });
+  return { stream, journal, results };
+}
+
+test('a script block ships with its .data folder and its data folder comes back', async (t) => {
+  const { stream, results } = await localStream();
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  const record = await stream.runFg(script(join(blocks, 'greet.sh'), ['a b', 'c']));
+  t.is(record.status, 'passed');
+  t.is(readFileSync(record.paths!.stdout, 'utf8'), 'greeting world with 2 args: a b c\n');
+  t.is(readFileSync(join(record.paths!.data, 'copied.txt'), 'utf8'), 'world\n');
+  t.is(record.paths!.dir, join(results.currentVariantDir, 'streams', 'local-stream', '01-greet.sh'));
+});
+
+test('a string naming an existing file is a script block; file#export is a module block', async (t) => {
+  const { stream, results } = await localStream('refs', {
+    BATON_PARAMS: JSON.stringify({ name: 'ada' }),
+    BATON_VARIANT: 'run-x-1234',
+  });
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  const scripted = await stream.runFg('greet.sh');
+  t.is(scripted.kind, 'script');
+  const moduled = await stream.runFg('module.ts#greet');
+  t.is(moduled.kind, 'module');
+  t.is(readFileSync(moduled.paths!.stdout, 'utf8'), 'HELLO ADA IN RUN-X-1234\n');
+  t.is(readFileSync(join(moduled.paths!.data, 'module.txt'), 'utf8'), 'written by a module block\n');
+  t.is(readFileSync(join(moduled.paths!.dir, 'whiteboard'), 'utf8'), 'module whiteboard\n');
+});
+
+test('a module block that throws fails its task; a missing export or file is refused before running', async (t) => {
+  const { stream, results } = await localStream('modules');
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  const failed = await stream.runFg(module(join(blocks, 'module.ts#explode')), { ignoreErrors: true });
+  t.like(failed, { status: 'failed', exitCode: 1, code: 'TASK_FAILED' });
+  t.regex(readFileSync(failed.paths!.stderr, 'utf8'), /failed on purpose/);
+  const noExport = await stream.runFg(module(join(blocks, 'module.ts#absent')), { ignoreErrors: true });
+  t.like(noExport, { status: 'error', code: 'BLOCK_NO_EXPORT' });
+  t.regex(noExport.message ?? '', /modules.*absent/);
+  const missing = t.throws(() => stream.runBg(module(join(blocks, 'nowhere.ts#x'))));
+  t.true(isBatonError(missing, 'BLOCK_NOT_FOUND'));
+});
+
+test('1 MiB of output per task streams through in chunks to the results file', async (t) => {
+  const { stream, journal, results } = await localStream('big');
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  let chunks = 0;
+  let largest = 0;
+  journal.subscribe((event) => {
+    if (event.kind !== 'output') return;
+    chunks++;
+    largest = Math.max(largest, event.data.length);
+  });
+  const record = await stream.runFg('head -c 1048576 /dev/zero | tr "\\0" x; head -c 1048576 /dev/zero | tr "\\0" y >&2');
+  t.is(readFileSync(record.paths!.stdout).length, 1024 * 1024);
+  t.is(readFileSync(record.paths!.stderr).length, 1024 * 1024);
+  t.true(chunks > 8, `output arrived in ${chunks} chunks`);
+  t.true(largest < 1024 * 1024, 'no chunk holds the whole output');
+});
+
+test('a command not found on the host is its own error code', async (t) => {
+  const { stream, results } = await localStream('missing-command');
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  const record = await stream.runFg('no-such-command-anywhere --flag', { ignoreErrors: true });
+  t.like(record, { status: 'failed', exitCode: 127, code: 'BLOCK_COMMAND_NOT_FOUND' });
+});
