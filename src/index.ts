@@ -17,3 +17,18 @@ export type {
   Subscriber,
 } from './journal/index.ts';
 export { TOOL_VERSION } from './version.ts';
+export { sh, script, module, resolveBlock } from './stream/block.ts';
+export type { Block, BlockRef, BlockOptions } from './stream/block.ts';
+export { Stream } from './stream/stream.ts';
+export type { RunOptions, StreamOptions } from './stream/stream.ts';
+export { StreamGroup } from './stream/group.ts';
+export { TaskError } from './stream/task.ts';
+export type { TaskHandle, TaskRecord } from './stream/task.ts';
+export type { BlockContext } from './stream/module-runtime.ts';
+export type { ScenarioContext, OpenOptions, Logger } from './scenario/context.ts';
+export type { ScenarioVariant, VariantParams } from './scenario/variant.ts';
+export { HostBook, parseHostsFile, readHostsFile } from './scenario/hosts-file.ts';
+export { runJob } from './scenario/runner.ts';
+export type { RunJobOptions } from './scenario/runner.ts';
+export type { JobSummary, VariantResult } from './report/job-report.ts';
+export type { HostSpec, Transport } from './transport/transport.ts';

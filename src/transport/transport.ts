@@ -58,7 +58,7 @@ export type TransportState = 'opening' | 'open' | 'closed' | 'lost';
 export interface Transport {
   readonly host: HostSpec;
   readonly state: TransportState;
-  /** Resolves when the host is ready to run the first command (a readiness sentinel, never a delay). */
+  /** Resolves when the host is ready to run the first command (a readiness sentinel, never a delay); idempotent. */
   open(): Promise<void>;
   exec(request: ExecRequest): Execution;
   /** Copy a local file or folder to the host (for script blocks and module blocks). */

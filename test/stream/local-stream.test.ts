@@ -75,7 +75,9 @@ test('1 MiB of output per task streams through in chunks to the results file', a
     chunks++;
     largest = Math.max(largest, event.data.length);
   });
-  const record = await stream.runFg('head -c 1048576 /dev/zero | tr "\\0" x; head -c 1048576 /dev/zero | tr "\\0" y >&2');
+  const record = await stream.runFg(
+    'head -c 1048576 /dev/zero | tr "\\0" x; head -c 1048576 /dev/zero | tr "\\0" y >&2',
+  );
   t.is(readFileSync(record.paths!.stdout).length, 1024 * 1024);
   t.is(readFileSync(record.paths!.stderr).length, 1024 * 1024);
   t.true(chunks > 8, `output arrived in ${chunks} chunks`);

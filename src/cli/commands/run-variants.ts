@@ -1,0 +1,23 @@
+import { BatonError } from '../../errors.ts';
+import type { ScenarioVariant } from '../../scenario/variant.ts';
+
+export interface VariantSelection {
+  files: string[];
+  filterOnly: string[];
+  filterOut: string[];
+  inject: string[];
+}
+
+/** The variants `baton run` iterates, or undefined for one variant without params. */
+export function variantSource(
+  selection: VariantSelection,
+  _cwd: string,
+): (() => Iterable<ScenarioVariant>) | undefined {
+  if (selection.files.length === 0) {
+    if (selection.filterOnly.length + selection.filterOut.length + selection.inject.length > 0) {
+      throw new BatonError('USAGE', '--filter-only, --filter-out and --inject need --variants FILE');
+    }
+    return undefined;
+  }
+  throw new BatonError('NOT_IMPLEMENTED', 'variant trees arrive with the multiplexer');
+}

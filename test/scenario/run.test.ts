@@ -1,0 +1,79 @@
+import test from 'ava';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readJournal } from '../../src/journal/reader.ts';
+import { runCli } from '../helpers/capture.ts';
+
+const fixtures = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
+const scratch = () => mkdtempSync(join(tmpdir(), 'baton-run-'));
+
+test('baton run: a passing scenario writes the results folder of the design and exits 0', async (t) => {
+  const results = scratch();
+  const { code, stdout, stderr } = await runCli(['run', join(fixtures, 'pass.ts'), '--results', results]);
+  t.is(code, 0, stderr);
+  t.regex(stdout, /^PASS pass default/m);
+  t.regex(stdout, /^1 passed, 0 failed$/m);
+  const job = join(results, 'latest');
+  for (const file of ['journal.jsonl', 'job.log', 'results.json', 'junit.xml'])
+    t.true(existsSync(join(job, file)), file);
+  const variant = join(job, 'scenarios', '01-pass', 'default');
+  t.is(readFileSync(join(variant, 'whiteboard'), 'utf8'), 'size=none\n');
+  const task = join(variant, 'streams', 'worker', '01-echo');
+  t.is(readFileSync(join(task, 'stdout'), 'utf8'), 'from worker\n');
+  t.is(readFileSync(join(task, 'data', 'out.txt'), 'utf8'), 'data\n');
+  t.is(readFileSync(join(task, 'whiteboard'), 'utf8'), 'note\n');
+  t.like(JSON.parse(readFileSync(join(task, 'result.json'), 'utf8')), {
+    status: 'passed',
+    exitCode: 0,
+    stream: 'worker',
+  });
+  const kinds = readJournal(join(job, 'journal.jsonl')).events.map((event) => event.kind);
+  t.deepEqual([kinds[0], kinds.at(-1)], ['job-start', 'job-end']);
+});
+
+test('baton run: a failing block fails the scenario with exit 1 and a one-line reason', async (t) => {
+  const results = scratch();
+  const { code, stdout } = await runCli(['run', join(fixtures, 'fail.ts'), '--results', results]);
+  t.is(code, 1);
+  t.regex(stdout, /^FAIL fail default .*TASK_FAILED: .*worker.*exited with 4/m);
+  t.regex(stdout, /^0 passed, 1 failed$/m);
+  const junit = readFileSync(join(results, 'latest', 'junit.xml'), 'utf8');
+  t.regex(junit, /<failure type="TASK_FAILED"/);
+});
+
+test('baton run: streams and the controller meet at a barrier through the job sync server', async (t) => {
+  const results = scratch();
+  const { code, stdout, stderr } = await runCli(['run', join(fixtures, 'barrier.ts'), '--results', results]);
+  t.is(code, 0, stdout + stderr);
+  const streams = join(results, 'latest', 'scenarios', '01-barrier', 'default', 'streams');
+  const go = (stream: string) => {
+    const [folder = ''] = readdirSync(join(streams, stream));
+    return readFileSync(join(streams, stream, folder, 'data', 'go.txt'), 'utf8');
+  };
+  t.regex(go('a'), /b=hello-from-b/);
+  t.regex(go('b'), /a=hello-from-a/);
+  const barrierEvents = readJournal(join(results, 'latest', 'journal.jsonl')).events.filter(
+    (event) => event.kind === 'barrier',
+  );
+  t.true(
+    barrierEvents.some(
+      (event) => event.kind === 'barrier' && event.phase === 'go' && event.barrier === 'meet',
+    ),
+  );
+});
+
+test('baton run: bad input exits 2 with a code and no stack trace', async (t) => {
+  const results = scratch();
+  const missing = await runCli(['run', join(fixtures, 'absent.ts'), '--results', results]);
+  t.is(missing.code, 2);
+  t.regex(missing.stdout, /FILE_NOT_FOUND/);
+  const noExport = await runCli(['run', join(fixtures, 'no-export.ts'), '--results', results]);
+  t.is(noExport.code, 2);
+  t.regex(noExport.stdout, /SCENARIO_INVALID/);
+  const usage = await runCli(['run', '--results', results]);
+  t.is(usage.code, 2);
+  t.regex(usage.stderr, /Usage: baton run/);
+  for (const run of [missing, noExport, usage]) t.notRegex(run.stdout + run.stderr, /\n\s+at /);
+});
