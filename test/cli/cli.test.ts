@@ -1,5 +1,8 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError, ERROR_CODES, EXIT, exitCodeOf } from '../../src/errors.ts';
 import { COMMANDS } from '../../src/cli/commands/index.ts';
@@ -68,8 +71,11 @@ test('the bin shim runs the CLI: exit codes 0 and 2, usage on stderr, no stack t
   t.notRegex(bad.stderr, /\n\s+at /);
 });
 
-test('without a command, baton says what it opens and exits 0', async (t) => {
-  const { code, stdout } = await runCli([]);
-  t.is(code, EXIT.ok);
-  t.regex(stdout, /baton/);
+test('without a command, baton says what it runs, runs the demo on local streams, and exits 0', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'baton-default-'));
+  const { code, stdout } = await runCli([], { cwd });
+  t.is(code, EXIT.ok, stdout);
+  t.regex(stdout, /console is not built yet/);
+  t.regex(stdout, /^PASS simple default/m);
+  t.true(existsSync(join(cwd, 'results', 'latest', 'journal.jsonl')));
 });
