@@ -44,6 +44,8 @@ export type JournalEventBody =
       code?: string;
       /** One line saying what failed, for failures. */
       message?: string;
+      /** The failure was expected (the task ran with ignoreErrors): it does not fail the run's barriers. */
+      tolerated?: boolean;
     }
   | {
       kind: 'output';

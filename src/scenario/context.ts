@@ -1,4 +1,4 @@
-import { BatonError, errorMessage, isBatonError } from '../errors.ts';
+import { BatonError, errorMessage, isBatonError, isErrorCode } from '../errors.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { ResultsFolder } from '../report/results-folder.ts';
 import { StreamGroup } from '../stream/group.ts';
@@ -59,7 +59,7 @@ export interface ContextDeps {
 /** A scenario's context and the clean-up that closes every stream it opened. */
 export async function createContext(
   deps: ContextDeps,
-): Promise<{ context: ScenarioContext; close: () => Promise<void> }> {
+): Promise<{ context: ScenarioContext; close: () => Promise<BatonError | undefined> }> {
   const { journal, results, hosts, sync, variant } = deps;
   const streams = new Map<string, Stream>();
   const scope = `${sync.scope}/${variant.id || 'default'}`.slice(0, 128);
@@ -115,8 +115,35 @@ export async function createContext(
     dataDir: join(variantDir, 'data'),
     signal: deps.signal,
   };
-  const close = async () => {
+  const taskFailures: BatonError[] = [];
+  const failures = journal.subscribe((event) => {
+    if (
+      event.kind !== 'task-end' ||
+      event.status === 'passed' ||
+      event.tolerated ||
+      !streams.has(event.stream)
+    )
+      return;
+    const code = event.code !== undefined && isErrorCode(event.code) ? event.code : 'TASK_FAILED';
+    taskFailures.push(
+      new BatonError(code, event.message ?? `${event.task} ${event.status}`, {
+        stream: event.stream,
+        task: event.task,
+      }),
+    );
+    void sync.failScope(`${event.task}-${event.status}`, scope).catch((error: unknown) => {
+      journal.emit({
+        kind: 'log',
+        level: 'warn',
+        message: `cannot fail the barriers of ${scope}: ${errorMessage(error)}`,
+      });
+    });
+  });
+  /** Close every stream; resolves with the first task failure of the scenario that was not tolerated, if any. */
+  const close = async (): Promise<BatonError | undefined> => {
+    failures.dispose();
     await Promise.allSettled([...streams.values()].map((stream) => stream.close()));
+    return taskFailures[0];
   };
   return { context, close };
 }

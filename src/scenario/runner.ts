@@ -111,7 +111,7 @@ async function runVariant(run: VariantRun): Promise<VariantResult> {
     params: variant.values,
   });
   let failure: unknown;
-  let close = () => Promise.resolve();
+  let close: () => Promise<unknown> = () => Promise.resolve(undefined);
   try {
     const scenario = await loadScenario(run.path);
     const created = await createContext({ ...run, cwd: dirname(run.path) });
@@ -119,9 +119,9 @@ async function runVariant(run: VariantRun): Promise<VariantResult> {
     await scenario(created.context);
   } catch (error) {
     failure = error;
-  } finally {
-    await close();
   }
+  const taskFailure = await close();
+  failure ??= taskFailure;
   const exitCode = failure === undefined ? EXIT.ok : exitCodeOf(failure);
   const status: RunStatus = exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
   const durationMs = Math.round(performance.now() - started);

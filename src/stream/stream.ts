@@ -31,7 +31,7 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Added to the stream's environment for this task. */
   env?: Record<string, string>;
-  /** Resolve even when the task fails (runFg only). @default false */
+  /** The task may fail: runFg resolves with its record, and its failure does not fail the run's barriers. @default false */
   ignoreErrors?: boolean;
 }
 
@@ -346,6 +346,7 @@ export class Stream {
       durationMs: record.durationMs,
       ...(record.code ? { code: record.code } : {}),
       ...(record.message ? { message: record.message } : {}),
+      ...(isFailure(record) && task.options.ignoreErrors ? { tolerated: true } : {}),
     });
     task.resolve(record);
   }

@@ -77,3 +77,23 @@ test('baton run: bad input exits 2 with a code and no stack trace', async (t) =>
   t.regex(usage.stderr, /Usage: baton run/);
   for (const run of [missing, noExport, usage]) t.notRegex(run.stdout + run.stderr, /\n\s+at /);
 });
+
+test('baton run: a failed block aborts the barriers its peers wait at; a tolerated failure does not', async (t) => {
+  const results = scratch();
+  const { code, stdout } = await runCli(['run', join(fixtures, 'fail-scope.ts'), '--results', results]);
+  t.is(code, 1, 'the failure of a task nobody waited for still fails the variant');
+  t.regex(stdout, /^FAIL fail-scope default .*TASK_FAILED: .*failer.*exited with 3/m);
+  const waiter = join(results, 'latest', 'scenarios', '01-fail-scope', 'default', 'streams', 'waiter');
+  const [, second = ''] = readdirSync(waiter).sort();
+  t.is(
+    readFileSync(join(waiter, second, 'data', 'outcome'), 'utf8'),
+    'outcome=4\n',
+    'ABORTED is exit 4 of the shell client',
+  );
+  const events = readJournal(join(results, 'latest', 'journal.jsonl')).events;
+  t.true(
+    events.some(
+      (event) => event.kind === 'barrier' && event.phase === 'abort' && event.barrier === 'never-complete',
+    ),
+  );
+});
