@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   MUX_FILTER_NO_MATCH: EXIT.usage,
   MUX_PARAMS_CLASH: EXIT.failed,
   MUX_OVERRIDE_CLASH: EXIT.failed,
+  MUX_OVERRIDE_NO_MATCH: EXIT.usage,
+  MUX_BAD_PATH: EXIT.usage,
 
   // sync service
   SYNC_PROTOCOL: EXIT.usage,
@@ -59,6 +61,7 @@ export const ERROR_CODES = {
   TRANSPORT_SPAWN_FAILED: EXIT.environment,
   TRANSPORT_CLOSED: EXIT.environment,
   TRANSPORT_NO_TERMINAL: EXIT.usage,
+  TRANSPORT_COPY_FAILED: EXIT.environment,
 
   // streams, tasks and blocks
   STREAM_CLOSED: EXIT.failed,

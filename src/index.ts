@@ -32,3 +32,43 @@ export { runJob } from './scenario/runner.ts';
 export type { RunJobOptions } from './scenario/runner.ts';
 export type { JobSummary, VariantResult } from './report/job-report.ts';
 export type { HostSpec, Transport } from './transport/transport.ts';
+export {
+  loadVariantTree,
+  prepareVariants,
+  expandVariants,
+  Variant,
+  MuxParams,
+  variantEnv,
+  variantValues,
+  fileReader,
+  memoryReader,
+  formatDiagnostic,
+  DEFAULT_MUX_PATHS,
+} from './mux/index.ts';
+export type {
+  LoadResult,
+  MuxDiagnostic,
+  MuxFileReader,
+  PreparedVariants,
+  VariantOptions,
+  PyValue,
+} from './mux/index.ts';
+export {
+  SyncServer,
+  startSyncServer,
+  SyncClient,
+  JobSyncServer,
+  startJobSyncServer,
+  toHistoryOp,
+} from './sync/index.ts';
+export type {
+  SyncServerOptions,
+  SyncClientOptions,
+  SyncRelease,
+  WaitOptions,
+  BarrierStatusLine,
+  JobSyncOptions,
+  SyncEnv,
+  SyncLimits,
+  HistoryOp,
+} from './sync/index.ts';

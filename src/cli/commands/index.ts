@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { plannedCommand } from './planned.ts';
+import { variantsCommand } from './variants.ts';
 import { runCommand } from './run.ts';
 import { syncCommand } from './sync.ts';
 
@@ -16,11 +17,7 @@ export const COMMANDS: readonly Command[] = [
     'Replay session scripts, headless or stepped',
     'baton replay SCRIPT... [--headless] [--hosts FILE] [--junit FILE] [--json FILE] [--step] [--check]',
   ),
-  plannedCommand(
-    'variants',
-    'Show, check and export the variants of a multiplex tree',
-    'baton variants [INJECT:]FILE... [--filter-only P]... [--filter-out P]... [--inject [PATH:]KEY:VALUE]... [--tree] [--json] [--check]',
-  ),
+  variantsCommand,
   syncCommand,
   plannedCommand(
     'dash',

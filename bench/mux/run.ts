@@ -1,0 +1,186 @@
+/**
+ * Multiplexer benchmark: the four trees of the spec (section 4), phases load, iterate, ids and params,
+ * each phase in a child process (time and peak RSS of that process), beside the reference
+ * implementation's figures: measured in the same run when AVOCADO_SRC points to an Avocado checkout
+ * (and python3 has PyYAML), else the figures recorded in the spec, labelled so.
+ *
+ *   npm run bench:mux -- [--trees product6x10,wide1000x20] [--phases load,iterate,ids,params]
+ *                        [--repeat N] [--no-reference] [--reference-timeout SECONDS]
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TREES, lookupKey, treeText } from './trees.ts';
+import type { TreeName } from './trees.ts';
+
+const PHASES = ['load', 'iterate', 'ids', 'params'] as const;
+type Phase = (typeof PHASES)[number];
+
+interface Measure {
+  ms: number;
+  count: number;
+  peakRssMb: number;
+}
+
+/** The reference's figures recorded in the spec (section 4), in ms and MB. */
+const RECORDED: Record<TreeName, Partial<Record<Phase | 'peakRssMb', number>>> = {
+  product6x10: { ids: 745_000, iterate: 5_800, params: 142_000, peakRssMb: 260 },
+  filter_only99: { ids: 43_700, iterate: 35_200 },
+  filter_out99: { ids: 386_000, iterate: 378_000 },
+  wide1000x20: { load: 790, ids: 15_700, params: 1_700 },
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+const { values } = parseArgs({
+  options: {
+    trees: { type: 'string', default: TREES.join(',') },
+    phases: { type: 'string', default: PHASES.join(',') },
+    repeat: { type: 'string', default: '1' },
+    'no-reference': { type: 'boolean', default: false },
+    'reference-timeout': { type: 'string', default: '1800' },
+  },
+});
+const trees = values.trees
+  .split(',')
+  .filter((name): name is TreeName => (TREES as readonly string[]).includes(name));
+const phases = values.phases
+  .split(',')
+  .filter((name): name is Phase => (PHASES as readonly string[]).includes(name));
+const repeat = Math.max(1, Number(values.repeat));
+
+function median(measures: Measure[]): Measure {
+  const sorted = [...measures].sort((a, b) => a.ms - b.ms);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+function runPhase(command: string, args: string[], timeoutSeconds?: number): Measure | 'timeout' | 'failed' {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: process.env,
+    timeout: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return 'timeout';
+  if (result.status !== 0) {
+    process.stderr.write(`  ${[command, ...args].join(' ')} failed:\n${result.stderr}\n`);
+    return 'failed';
+  }
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Measure;
+}
+
+function referenceAvailable(): string | undefined {
+  if (values['no-reference']) return 'disabled with --no-reference';
+  const source = process.env.AVOCADO_SRC;
+  if (!source) return 'AVOCADO_SRC is not set';
+  if (!existsSync(join(source, 'optional_plugins', 'varianter_yaml_to_mux')))
+    return `no Avocado checkout at ${source}`;
+  const probe = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'python3 with PyYAML is not available';
+  return undefined;
+}
+
+const ratioText = (ratio: number) => `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}x`;
+const format = (ms: number | undefined) =>
+  ms === undefined
+    ? '—'
+    : ms >= 10_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : ms >= 100
+        ? `${ms.toFixed(0)} ms`
+        : `${ms.toFixed(1)} ms`;
+const cell = (value: Measure | 'timeout' | 'failed' | undefined) =>
+  value === undefined ? '—' : typeof value === 'string' ? value : format(value.ms);
+
+const directory = mkdtempSync(join(tmpdir(), 'baton-bench-mux-'));
+try {
+  const notes: string[] = [];
+  for (const name of trees) {
+    const text = treeText(name);
+    writeFileSync(join(directory, `${name}.yaml`), text);
+    const published = resolve(root, '../shared/bench/mux', `${name}.yaml`);
+    if (existsSync(published) && readFileSync(published, 'utf8') !== text)
+      notes.push(`${name}: differs from ${published}`);
+  }
+  const referenceMissing = referenceAvailable();
+  const ours = new Map<string, Measure | 'timeout' | 'failed'>();
+  const reference = new Map<string, Measure | 'timeout' | 'failed'>();
+  for (const name of trees) {
+    const file = join(directory, `${name}.yaml`);
+    for (const phase of phases) {
+      process.stderr.write(`${name} ${phase} ...\n`);
+      const runs: Measure[] = [];
+      for (let index = 0; index < repeat; index++) {
+        const measure = runPhase(process.execPath, [
+          '--import=tsx',
+          join(here, 'phase.ts'),
+          file,
+          phase,
+          lookupKey(name),
+        ]);
+        if (typeof measure === 'string') {
+          ours.set(`${name}/${phase}`, measure);
+          break;
+        }
+        runs.push(measure);
+      }
+      if (runs.length === repeat) ours.set(`${name}/${phase}`, median(runs));
+      if (referenceMissing === undefined) {
+        const timeout = Number(values['reference-timeout']);
+        reference.set(
+          `${name}/${phase}`,
+          runPhase('python3', [join(here, 'reference.py'), file, phase, lookupKey(name)], timeout),
+        );
+      }
+    }
+  }
+
+  const lines: string[] = [];
+  lines.push(`$ npm run bench:mux -- ${process.argv.slice(2).join(' ')}`.trimEnd());
+  lines.push(
+    `node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}, median of ${repeat}`,
+  );
+  lines.push(
+    referenceMissing === undefined
+      ? `reference: measured in this run (AVOCADO_SRC=${process.env.AVOCADO_SRC})`
+      : `reference: recorded reference figures from the spec, section 4 (not measured: ${referenceMissing})`,
+  );
+  lines.push('');
+  lines.push('| tree | phase | variants | baton | peak RSS | reference | ratio |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|');
+  for (const name of trees) {
+    for (const phase of phases) {
+      const mine = ours.get(`${name}/${phase}`);
+      const measured = reference.get(`${name}/${phase}`);
+      const recorded = RECORDED[name][phase];
+      const theirs =
+        referenceMissing === undefined
+          ? measured
+          : recorded === undefined
+            ? undefined
+            : { ms: recorded, count: 0, peakRssMb: 0 };
+      const ratio =
+        typeof mine === 'object' && typeof theirs === 'object' && mine.ms > 0
+          ? ratioText(theirs.ms / mine.ms)
+          : '—';
+      const rss = typeof mine === 'object' ? `${mine.peakRssMb.toFixed(0)} MB` : '—';
+      const count = typeof mine === 'object' && phase !== 'load' ? String(mine.count) : '';
+      const label =
+        referenceMissing === undefined ? cell(theirs) : theirs ? `${cell(theirs)} (recorded)` : '—';
+      lines.push(`| ${name} | ${phase} | ${count} | ${cell(mine)} | ${rss} | ${label} | ${ratio} |`);
+    }
+  }
+  if (referenceMissing !== undefined && trees.includes('product6x10')) {
+    lines.push('', 'recorded reference peak memory, product6x10: 260 MB');
+  }
+  lines.push(...notes.map((note) => `note: ${note}`));
+  process.stdout.write(lines.join('\n') + '\n');
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}

@@ -1,0 +1,22 @@
+/** The multiplexer's public API: load a variant tree, expand its variants, look up params. */
+export { loadVariantTree, parseFileSpec, DEFAULT_MAX_FILE_BYTES } from './load.ts';
+export type { LoadOptions, LoadResult, MuxFileReader } from './load.ts';
+export { prepareVariants, expandVariants } from './pipeline.ts';
+export type { PreparedVariants, VariantOptions } from './pipeline.ts';
+export { compilePlan } from './compile.ts';
+export type { CompiledLeaf, VariantPlan } from './compile.ts';
+export { Variant, DEFAULT_MUX_PATHS } from './variant.ts';
+export type { VariantLeaf } from './variant.ts';
+export { MuxParams } from './params.ts';
+export type { Lookup } from './params.ts';
+export { variantEnv, variantValues, envVarName } from './env-vars.ts';
+export { applyInjections } from './inject.ts';
+export { applyCliFilters } from './cli-filters.ts';
+export { formatDiagnostic, toBatonError } from './diagnostics.ts';
+export type { MuxDiagnostic, MuxCategory, IncludeSite, SourceRef } from './diagnostics.ts';
+export { encodeValue, errorJson, treeJson, variantJson, variantsJsonChunks } from './emit-json.ts';
+export type { JsonOptions, Query } from './emit-json.ts';
+export { pyRepr, pyStr } from './pyrepr.ts';
+export { MuxNode } from './tree.ts';
+export { fileReader, memoryReader } from './readers.ts';
+export * from './values.ts';

@@ -1,0 +1,162 @@
+/**
+ * The whole multiplexer in order: load the files, apply `--inject`, cut with the command-line filters,
+ * check what the reference silently ignores (filters and overrides that match nothing), compile, and
+ * expand lazily.
+ */
+import { applyCliFilters } from './cli-filters.ts';
+import { compilePlan, nodePaths } from './compile.ts';
+import type { CompiledLeaf, VariantPlan } from './compile.ts';
+import { Diagnostics } from './diagnostics.ts';
+import type { MuxDiagnostic } from './diagnostics.ts';
+import { combinations } from './expand.ts';
+import { compileGlob, globMatches } from './glob.ts';
+import { IdBuilder } from './ids.ts';
+import { applyInjections } from './inject.ts';
+import { loadVariantTree } from './load.ts';
+import type { MuxFileReader } from './load.ts';
+import type { MuxNode } from './tree.ts';
+import { Variant } from './variant.ts';
+
+export interface VariantOptions {
+  /** `[INJECT:]FILE` arguments, merged in order. */
+  files: readonly string[];
+  reader: MuxFileReader;
+  /** `--inject [PATH:]KEY:VALUE` arguments. */
+  inject?: readonly string[];
+  filterOnly?: readonly string[];
+  filterOut?: readonly string[];
+  /** @default 16 MiB */
+  maxFileBytes?: number;
+}
+
+export interface PreparedVariants {
+  /** The final tree; undefined when there is neither a file nor an injection (the reference has no tree then). */
+  tree: MuxNode | undefined;
+  errors: MuxDiagnostic[];
+  warnings: MuxDiagnostic[];
+  sources: Map<string, string>;
+  /** Present when there is a tree and no error. */
+  plan: VariantPlan | undefined;
+}
+
+/** Deeper trees are refused (a deep `!using` or `--inject` path), so that path handling stays linear. */
+const MAX_TREE_DEPTH = 1000;
+
+export function prepareVariants(options: VariantOptions): PreparedVariants {
+  try {
+    return prepare(options);
+  } catch (error) {
+    // A stack overflow on an input that slipped past the nesting limits is still bad input, not a crash.
+    if (!(error instanceof RangeError)) throw error;
+    const diagnostics = new Diagnostics();
+    diagnostics.error('MUX_TOO_LARGE', 'other', 'the tree is nested too deeply to be processed');
+    return { tree: undefined, errors: diagnostics.errors, warnings: [], sources: new Map(), plan: undefined };
+  }
+}
+
+function prepare(options: VariantOptions): PreparedVariants {
+  const diagnostics = new Diagnostics();
+  const loaded = loadVariantTree(options.files, {
+    reader: options.reader,
+    maxFileBytes: options.maxFileBytes,
+  });
+  diagnostics.absorb(loaded);
+  const inject = options.inject ?? [];
+  if (loaded.empty && inject.length === 0) {
+    return {
+      tree: undefined,
+      errors: diagnostics.errors,
+      warnings: diagnostics.warnings,
+      sources: loaded.sources,
+      plan: undefined,
+    };
+  }
+  const tree = loaded.tree;
+  diagnostics.absorb(applyInjections(tree, inject));
+  if (diagnostics.errors.length === 0) {
+    diagnostics.absorb(applyCliFilters(tree, options.filterOnly ?? [], options.filterOut ?? []));
+    checkDepth(tree, diagnostics);
+  }
+  if (diagnostics.errors.length === 0) checkTargets(tree, diagnostics);
+  const plan = diagnostics.errors.length === 0 ? compilePlan(tree) : undefined;
+  return { tree, errors: diagnostics.errors, warnings: diagnostics.warnings, sources: loaded.sources, plan };
+}
+
+/** The variants of a plan, lazily (each is computed when asked for), in the reference's order. */
+export function expandVariants(plan: VariantPlan): IterableIterator<Variant> {
+  const source = combinations(plan.program, plan.masks, plan.leaves.length);
+  const ids = new IdBuilder();
+  let index = 0;
+  const result = { value: undefined as unknown as Variant, done: false };
+  // The compiled leaves of the current combination, updated from where it changed.
+  const scratch: CompiledLeaf[] = [];
+  return {
+    [Symbol.iterator]() {
+      return this;
+    },
+    next(): IteratorResult<Variant> {
+      if (!source.advance()) return { value: undefined, done: true };
+      const { leaves, length, unchanged } = source.current;
+      for (let position = unchanged; position < length; position++) {
+        scratch[position] = plan.leaves[leaves[position]]!;
+      }
+      result.value = new Variant(plan, scratch.slice(0, length), index++, ids);
+      return result;
+    },
+  };
+}
+
+function checkDepth(tree: MuxNode, diagnostics: Diagnostics): void {
+  const depths = new Map<MuxNode, number>();
+  for (const node of tree.preorder()) {
+    const depth = node.parent ? depths.get(node.parent)! + 1 : 0;
+    if (depth > MAX_TREE_DEPTH) {
+      diagnostics.error(
+        'MUX_TOO_LARGE',
+        'other',
+        `the tree is deeper than ${MAX_TREE_DEPTH} levels`,
+        node.at,
+      );
+      return;
+    }
+    depths.set(node, depth);
+  }
+}
+
+/** Internal filters and path overrides that name no node of the final tree are warnings. */
+function checkTargets(tree: MuxNode, diagnostics: Diagnostics): void {
+  const paths = nodePaths(tree);
+  const existing = new Set(paths.values());
+  const allPaths = [...existing];
+  for (const node of tree.preorder()) {
+    for (const [tag, filters] of [
+      ['!filter-only', node.filterOnly],
+      ['!filter-out', node.filterOut],
+    ] as const) {
+      for (const filter of filters) {
+        const target = filter.path === '/' ? '/' : filter.path.slice(0, -1);
+        if (existing.has(target)) continue;
+        const hint =
+          filter.path.startsWith('/') && existing.has('/run' + target)
+            ? ` (did you mean /run${target}?)`
+            : '';
+        diagnostics.warn(
+          'MUX_FILTER_NO_MATCH',
+          'filter_no_match',
+          `${tag} ${filter.path} matches no node of the tree${hint}`,
+          filter.at,
+        );
+      }
+    }
+    for (const rule of node.overrides) {
+      const glob = compileGlob(rule.pattern, true);
+      if (allPaths.some((path) => globMatches(glob, path))) continue;
+      diagnostics.warn(
+        'MUX_OVERRIDE_NO_MATCH',
+        'override',
+        `override path ${rule.pattern} matches no node of the tree`,
+        rule.at,
+      );
+    }
+  }
+}
