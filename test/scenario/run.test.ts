@@ -97,3 +97,48 @@ test('baton run: a failed block aborts the barriers its peers wait at; a tolerat
     ),
   );
 });
+
+test('baton run --variants: one run per variant, params typed in the scenario and as BATON_PARAM_* in blocks', async (t) => {
+  const results = scratch();
+  const run = await runCli([
+    'run',
+    join(fixtures, 'params.ts'),
+    '--variants',
+    join(fixtures, 'params.yaml'),
+    '--results',
+    results,
+  ]);
+  t.is(run.code, 0, run.stdout + run.stderr);
+  const lines = run.stdout.split('\n').filter((line) => line.startsWith('PASS'));
+  t.is(lines.length, 2);
+  const folder = join(results, 'latest', 'scenarios', '01-params');
+  const variants = readdirSync(folder).sort();
+  t.is(variants.length, 2);
+  for (const id of variants) {
+    const stdout = readFileSync(join(folder, id, 'streams', 'probe', '01-echo', 'stdout'), 'utf8');
+    const size = id.includes('large') ? 1000 : 1;
+    t.is(stdout, `${id} size=${size} disk=virtio\n`);
+    t.is(readFileSync(join(folder, id, 'whiteboard'), 'utf8'), `${id} number ${size} fallback\n`);
+    t.deepEqual(JSON.parse(readFileSync(join(folder, id, 'params.json'), 'utf8')), {
+      'disk-type': 'virtio',
+      size,
+    });
+  }
+});
+
+test('baton run --variants: a broken tree is refused before anything runs, with its position, exit 2', async (t) => {
+  const results = scratch();
+  const run = await runCli([
+    'run',
+    join(fixtures, 'params.ts'),
+    '--variants',
+    join(fixtures, 'broken.yaml'),
+    '--results',
+    results,
+  ]);
+  t.is(run.code, 2);
+  t.regex(run.stderr, /MUX_YAML_SYNTAX: .*broken\.yaml:\d+:\d+/);
+  t.notRegex(run.stderr, /\n\s+at /);
+  const filtersWithoutTree = await runCli(['run', join(fixtures, 'params.ts'), '--filter-only', '/run/a']);
+  t.is(filtersWithoutTree.code, 2);
+});

@@ -1,4 +1,5 @@
 import { BatonError } from '../../errors.ts';
+import { selectVariants } from '../../scenario/mux-variants.ts';
 import type { ScenarioVariant } from '../../scenario/variant.ts';
 
 export interface VariantSelection {
@@ -11,7 +12,7 @@ export interface VariantSelection {
 /** The variants `baton run` iterates, or undefined for one variant without params. */
 export function variantSource(
   selection: VariantSelection,
-  _cwd: string,
+  cwd: string,
 ): (() => Iterable<ScenarioVariant>) | undefined {
   if (selection.files.length === 0) {
     if (selection.filterOnly.length + selection.filterOut.length + selection.inject.length > 0) {
@@ -19,5 +20,5 @@ export function variantSource(
     }
     return undefined;
   }
-  throw new BatonError('NOT_IMPLEMENTED', 'variant trees arrive with the multiplexer');
+  return selectVariants(selection, cwd);
 }
