@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BatonError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { Block } from './block.ts';
-import { shellQuote } from './shell-quote.ts';
+import { shellQuote } from '../transport/shell-script.ts';
 
 type ModuleBlock = Extract<Block, { kind: 'module' }>;
 

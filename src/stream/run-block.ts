@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Transport } from '../transport/transport.ts';
 import type { Block } from './block.ts';
-import { shellQuote } from './shell-quote.ts';
+import { shellQuote } from '../transport/shell-script.ts';
 import { moduleCommand } from './module-block.ts';
 
 /** A block made ready to run on a host: its command line, its environment, and how to fetch its results back. */

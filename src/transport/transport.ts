@@ -30,13 +30,17 @@ export interface ExecRequest {
   /** Working directory on the host. @default the stream's working directory */
   cwd?: string;
   onStdout(chunk: Buffer): void;
+  /** Never called on a terminal (pty, ssh with pty): a terminal merges stderr into what onStdout gets. */
   onStderr(chunk: Buffer): void;
 }
 
 export interface ExecResult {
   /** null when the command was ended by a signal or the connection was lost. */
   exitCode: number | null;
-  /** The signal name (`SIGTERM`) when a signal ended the command. */
+  /**
+   * The signal name (`SIGTERM`) when a signal ended the command. A shell reports a signal N as status 128+N:
+   * shell transports (pty, ssh) read it as the signal only when kill() sent that signal, else as the status.
+   */
   signal: string | null;
 }
 
@@ -60,6 +64,7 @@ export interface Transport {
   readonly state: TransportState;
   /** Resolves when the host is ready to run the first command (a readiness sentinel, never a delay); idempotent. */
   open(): Promise<void>;
+  /** Run a command; one given while open() is under way waits for it. pty and ssh queue commands in order. */
   exec(request: ExecRequest): Execution;
   /** Copy a local file or folder to the host (for script blocks and module blocks). */
   upload(localPath: string, remotePath: string): Promise<void>;
@@ -67,9 +72,13 @@ export interface Transport {
   download(remotePath: string, localPath: string): Promise<boolean>;
   /** A fresh work folder on the host for one task, e.g. under $TMPDIR; removed by close(). */
   makeTempDir(prefix: string): Promise<string>;
-  /** Raw terminal access (pty transports and ssh with pty): bytes typed by the user, and the size. */
+  /**
+   * Raw terminal access (pty transports and ssh with pty): bytes typed by the user, and the size. write()
+   * throws TRANSPORT_NO_TERMINAL elsewhere; resize() is then a no-op.
+   */
   write(data: string | Buffer): void;
   resize(cols: number, rows: number): void;
+  /** A terminal's whole output (commands and shell) without sentinel markers; silent without a terminal. */
   onData(listener: (chunk: Buffer) => void): Disposable;
   onStateChange(listener: (state: TransportState, cause?: Error) => void): Disposable;
   /**

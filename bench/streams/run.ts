@@ -1,0 +1,198 @@
+/**
+ * `npm run bench:streams`: the per-task overhead of `true` on each kind of stream, against the ways OpenSSH
+ * and ssh2 offer to run a command, and a local `spawn('true')` as the floor, all in one run against a private
+ * sshd on 127.0.0.1. Goals: the ssh stream's median at most 0.5 ms, the local stream at most 1.2 times the
+ * floor. Exits 1 when a goal is missed.
+ */
+import './without-ava.ts';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTransport } from '../../src/transport/index.ts';
+import type { TransportOptions } from '../../src/transport/options.ts';
+import type { HostSpec, Transport } from '../../src/transport/transport.ts';
+import { resolveSshEndpoint } from '../../src/transport/ssh-config.ts';
+import { SshConnection } from '../../src/transport/ssh-connection.ts';
+import { measure, table } from './measure.ts';
+import type { Row } from './measure.ts';
+import { bareLine, openRawShell, withoutSubshellLine } from './raw-shell.ts';
+
+type SshSpec = Extract<HostSpec, { kind: 'ssh' }>;
+
+const { values } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: '1000' },
+    'control-master': { type: 'string', default: '200' },
+    'ssh-processes': { type: 'string', default: '50' },
+  },
+});
+
+const tasks = Number(values.tasks);
+const controlMasterTasks = Number(values['control-master']);
+const sshProcessTasks = Number(values['ssh-processes']);
+
+// Imported late: the stand-in for ava must be registered before test/helpers/sshd.ts is resolved.
+const { startSshd } = await import('../../test/helpers/sshd.ts');
+const sshd = await startSshd();
+const dir = mkdtempSync(join(tmpdir(), 'baton-bench-streams-'));
+const clientConfig = join(dir, 'ssh_config');
+writeFileSync(clientConfig, sshd.clientConfig('bench'));
+const emptyConfig = join(dir, 'empty_config');
+writeFileSync(emptyConfig, '');
+const controlPath = join(dir, 'control');
+
+/** Spawn with Node's defaults (stdin, stdout and stderr piped), as `spawn('true')` does, and wait for close. */
+function runProcess(file: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args);
+    child.stdout.resume();
+    child.stderr.resume();
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')}: exit ${code}`)),
+    );
+  });
+}
+
+async function runTrue(transport: Transport): Promise<void> {
+  const result = await transport.exec({
+    command: 'true',
+    onStdout: () => undefined,
+    onStderr: () => undefined,
+  }).result;
+  if (result.exitCode !== 0) throw new Error(`true exited with ${result.exitCode}`);
+}
+
+async function opened(spec: HostSpec, options: TransportOptions = {}): Promise<Transport> {
+  const transport = createTransport(spec, options);
+  await transport.open();
+  return transport;
+}
+
+const sshSpec: SshSpec = {
+  kind: 'ssh',
+  name: 'bench',
+  host: sshd.host,
+  port: sshd.port,
+  user: sshd.user,
+  identityFiles: [sshd.privateKeyPath],
+};
+const sshOptions: TransportOptions = {
+  knownHostsPath: sshd.knownHostsPath,
+  sshConfigPath: emptyConfig,
+  agentSocket: '',
+  retries: 0,
+};
+const openssh = ['-F', clientConfig, '-o', 'ControlMaster=no'];
+
+const rows: Row[] = [];
+try {
+  const floor = await measure("local spawn('true') (floor)", tasks, () => runProcess('true', []));
+  rows.push(floor);
+
+  const local = await opened({ kind: 'local', name: 'local' });
+  rows.push(await measure('local stream', tasks, () => runTrue(local)));
+  await local.close();
+
+  const pty = await opened({ kind: 'pty', name: 'pty' });
+  rows.push(await measure('pty stream (bash in a pseudo-terminal)', tasks, () => runTrue(pty)));
+  await pty.close();
+
+  const connection = await SshConnection.connect(resolveSshEndpoint(sshSpec, sshOptions), {
+    label: 'bench',
+    fields: { host: 'bench', stream: 'bench' },
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    connectTimeoutMs: 15_000,
+    maxChannels: 10,
+  });
+  const raw = await openRawShell(connection);
+  rows.push(
+    await measure('ssh shell channel, a bare sentinel', tasks, () => raw.roundTrip(bareLine, false), {
+      note: 'reference: no command at all',
+    }),
+  );
+  rows.push(
+    await measure(
+      'ssh shell channel, `true` run by the shell itself',
+      tasks,
+      () => raw.roundTrip(withoutSubshellLine, true),
+      {
+        note: 'reference: `exit 3` would end the shell',
+      },
+    ),
+  );
+  await raw.close();
+  connection.close();
+
+  const stream = await opened(sshSpec, sshOptions);
+  rows.push(await measure('ssh stream (shell channel + sentinel)', tasks, () => runTrue(stream)));
+  const execChannels = await opened(sshSpec, { ...sshOptions, execPerCommand: true });
+  rows.push(
+    await measure('ssh2 exec channel per task, TCP_NODELAY', tasks, () => runTrue(execChannels), {
+      note: 'the execPerCommand fallback',
+    }),
+  );
+  await Promise.all([stream.close(), execChannels.close()]);
+
+  const master = spawn(
+    'ssh',
+    ['-F', clientConfig, '-o', 'ControlMaster=yes', '-o', `ControlPath=${controlPath}`, '-N', 'bench'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const check = spawnSync('ssh', [
+      '-F',
+      clientConfig,
+      '-o',
+      `ControlPath=${controlPath}`,
+      '-O',
+      'check',
+      'bench',
+    ]);
+    if (check.status === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  rows.push(
+    await measure(
+      'OpenSSH ControlMaster, one ssh process per task',
+      controlMasterTasks,
+      () => runProcess('ssh', ['-F', clientConfig, '-o', `ControlPath=${controlPath}`, 'bench', 'true']),
+      { note: `${controlMasterTasks} tasks` },
+    ),
+  );
+  master.kill('SIGTERM');
+
+  rows.push(
+    await measure(
+      'OpenSSH, a new ssh connection per task',
+      sshProcessTasks,
+      () => runProcess('ssh', [...openssh, '-o', 'ControlPath=none', 'bench', 'true']),
+      { warmup: 3, note: `${sshProcessTasks} tasks: each one is a full handshake` },
+    ),
+  );
+
+  const sshRow = rows.find((row) => row.name.startsWith('ssh stream')) as Row;
+  const localRow = rows.find((row) => row.name === 'local stream') as Row;
+  const goals = [
+    { text: `ssh stream median ${sshRow.medianMs.toFixed(3)} ms <= 0.5 ms`, met: sshRow.medianMs <= 0.5 },
+    {
+      text: `local stream median ${(localRow.medianMs / floor.medianMs).toFixed(2)}x the floor <= 1.2x`,
+      met: localRow.medianMs <= 1.2 * floor.medianMs,
+    },
+  ];
+  const flags = `--tasks ${tasks} --control-master ${controlMasterTasks} --ssh-processes ${sshProcessTasks}`;
+  console.log(`\n${table(rows, floor)}\n`);
+  console.log(
+    `npm run bench:streams -- ${flags}   (node ${process.version}, ${cpus().length} CPUs, sshd on ${sshd.host})`,
+  );
+  for (const goal of goals) console.log(`${goal.met ? 'met' : 'MISSED'}: ${goal.text}`);
+  process.exitCode = goals.every((goal) => goal.met) ? 0 : 1;
+} finally {
+  await sshd.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,33 @@
+/** Files of transports whose host is this machine (local, pty): copies and temporary folders. */
+import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export async function copyIn(localPath: string, targetPath: string): Promise<void> {
+  await mkdir(dirname(targetPath), { recursive: true });
+  await cp(localPath, targetPath, { recursive: true, preserveTimestamps: true });
+}
+
+/** Copy a folder back; false when `sourcePath` is not a folder. */
+export async function copyBack(sourcePath: string, localPath: string): Promise<boolean> {
+  const found = await stat(sourcePath).catch(() => undefined);
+  if (!found?.isDirectory()) return false;
+  await mkdir(localPath, { recursive: true });
+  await cp(sourcePath, localPath, { recursive: true, preserveTimestamps: true });
+  return true;
+}
+
+/** Temporary folders made for a transport, all removed when it closes. */
+export class LocalTempDirs {
+  private readonly made: string[] = [];
+
+  async make(prefix: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    this.made.push(dir);
+    return dir;
+  }
+
+  async removeAll(): Promise<void> {
+    await Promise.allSettled(this.made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The shell text that persistent shells (pty, ssh) are fed: the start-up line and one line per command, each
+ * printing sentinel markers (see sentinel.ts). POSIX sh only; bash-only parts fail silently under sh.
+ */
+import { BatonError } from '../errors.ts';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `text` as one single-quoted shell word. */
+export function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The variable holding a newline in a plain shell, so that a command of several lines travels as one line. */
+const NEWLINE = '__baton_nl';
+
+/** `text` as one single-quoted shell word on a single line: newlines come from $__baton_nl. */
+function oneLineQuote(text: string): string {
+  return shellQuote(text).replaceAll('\n', `'"$${NEWLINE}"'`);
+}
+
+/** `export A='1' B='2'; ` for an environment, or '' when it is empty. */
+export function exportLine(env: Record<string, string> | undefined, quote = shellQuote): string {
+  const entries = Object.entries(env ?? {});
+  if (entries.length === 0) return '';
+  for (const [name] of entries) {
+    if (!NAME.test(name)) {
+      throw new BatonError('TRANSPORT_SPAWN_FAILED', `environment variable name "${name}" is not valid`);
+    }
+  }
+  return `export ${entries.map(([name, value]) => `${name}=${quote(value)}`).join(' ')}; `;
+}
+
+/**
+ * A printf of one marker; `seq` and `value` are shell words. The prefix is split into two printf arguments so
+ * that the line as typed (and echoed by a terminal) never contains the marker itself.
+ */
+function printMarker(prefix: string, seq: string | number, kind: '+' | '=' | ':' | ';', value = ''): string {
+  const half = Math.ceil(prefix.length / 2);
+  const parts = `${shellQuote(prefix.slice(0, half))} ${shellQuote(prefix.slice(half))}`;
+  if (kind === ';') return `printf '%s%s%s;' ${parts} ${seq} >&2`;
+  return `printf '%s%s%s${kind}%d;' ${parts} ${seq} ${value}`;
+}
+
+export interface ScriptContext {
+  prefix: string;
+  /** A terminal shell: stdout and stderr merged, output framed by a start marker, commands keep the tty. */
+  terminal: boolean;
+}
+
+/**
+ * The command loop of a plain shell. Each turn forks the subshell for the next command before that command
+ * arrives, so the fork is paid while the stream is idle: the subshell reads one line (`SEQ COMMAND`), reports
+ * `SEQ=TURN`, and evals the command with stdin from /dev/null (`exit 3` ends only the subshell). The shell then
+ * reports the turn's status on stdout and the end of its stderr. While it waits for its line the subshell
+ * ignores signals; if it dies anyway (SIGKILL), its turn matches no command. The end of input ends the shell.
+ */
+function commandLoop(prefix: string): string {
+  const turn = '"$__baton_k"';
+  return (
+    `${NEWLINE}='\n'; __baton_k=0; while :; do __baton_k=$((__baton_k + 1)); ` +
+    "( trap '' INT TERM HUP QUIT; IFS=' ' read -r __baton_n __baton_l || { kill -s TERM $$; exit 0; }; " +
+    `trap - INT TERM HUP QUIT; ${printMarker(prefix, '"$__baton_n"', '=', turn)}; eval "$__baton_l" </dev/null ); ` +
+    `${printMarker(prefix, turn, ':', '"$?"')}; ${printMarker(prefix, turn, ';')}; done`
+  );
+}
+
+/**
+ * The first line: quiet the terminal, set the stream's environment and folder, report the shell's pid and the
+ * status of entering the folder as command 0; a plain shell then enters its command loop.
+ */
+export function startupLine(
+  context: ScriptContext,
+  env: Record<string, string> | undefined,
+  cwd?: string,
+): string {
+  const quiet = context.terminal
+    ? "stty -echo 2>/dev/null; PS1=''; PS2=''; PS0=''; unset PROMPT_COMMAND HISTFILE; " +
+      "bind 'set enable-bracketed-paste off' 2>/dev/null; bind 'set disable-completion on' 2>/dev/null; "
+    : '';
+  const enter = cwd === undefined ? 'true' : `cd ${shellQuote(cwd)}`;
+  const ready = `${printMarker(context.prefix, 0, '+', '$$')}; ${enter}; ${printMarker(context.prefix, 0, ':', '$?')}`;
+  if (context.terminal) return `${quiet}${exportLine(env)}${ready}\n`;
+  // One brace group: the shell has read all of it before it reports ready, so it never reads a command line.
+  return `{ ${exportLine(env)}${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
+}
+
+/** One command: a line for the plain shell's loop, or a line typed into the terminal's shell. */
+export function commandLine(
+  context: ScriptContext,
+  seq: number,
+  request: { command: string; env?: Record<string, string>; cwd?: string },
+): string {
+  if (context.terminal) {
+    const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
+    return terminalCommandLine(context.prefix, seq, `${exportLine(request.env)}${enter}`, request.command);
+  }
+  const enter = request.cwd === undefined ? '' : `cd ${oneLineQuote(request.cwd)} && `;
+  return `${seq} ${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)}\n`;
+}
+
+/**
+ * On a terminal the job is a subshell that traps the signals a kill or a Ctrl-C sends: an interactive shell
+ * drops the rest of the line, status marker included, when a job dies of SIGINT. The command itself runs in a
+ * freshly started shell (default signal handling from its first instruction, unlike a forked subshell of an
+ * interactive shell, which can miss an early SIGINT); that shell prints the start marker with the job's pid.
+ * `exit` after it keeps the shell from replacing the trapping subshell.
+ */
+function terminalCommandLine(prefix: string, seq: number, setup: string, command: string): string {
+  const inner = `${printMarker(prefix, seq, '+', '"$PPID"')}; ${setup}eval "$1"`;
+  return (
+    `( trap : INT TERM HUP QUIT; "\${BASH:-/bin/sh}" -c ${shellQuote(inner)} sh ${shellQuote(command)}; exit "$?" ); ` +
+    `${printMarker(prefix, seq, ':', '$?')}\n`
+  );
+}
+
+/** The start of a command run alone (an exec channel): report its pid, then become the command. */
+export function execChannelCommand(
+  prefix: string,
+  request: { command: string; env?: Record<string, string>; cwd?: string },
+): string {
+  const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
+  return `${printMarker(prefix, 1, '+', '$$')}; ${exportLine(request.env)}${enter}exec sh -c ${shellQuote(request.command)} </dev/null`;
+}
+
+/**
+ * Send `signal` to every process below `rootPid` (and to it when `includeRoot`), from one snapshot of the
+ * process table, parents before children: a shell signalled after its child could report the child's death
+ * as its own exit status. ps and awk are POSIX, so no process group or setsid is needed on the host.
+ */
+export function killTreeCommand(rootPid: number, signal: NodeJS.Signals, includeRoot: boolean): string {
+  const program =
+    '{ parent[$1] = $2 } END { for (p in parent) { q = p; d = 0; ' +
+    'while (q + 0 != root + 0 && (q in parent) && d++ < 1000) q = parent[q]; ' +
+    'if (q + 0 == root + 0 && (self || d > 0)) { depth[p] = d; if (d > deepest) deepest = d } } ' +
+    'for (d = 0; d <= deepest; d++) for (p in depth) if (depth[p] == d) print p }';
+  const pids = `$(ps -A -o pid= -o ppid= | awk -v root=${rootPid} -v self=${includeRoot ? 1 : 0} '${program}')`;
+  return `kill -s ${signal.replace(/^SIG/, '')} ${pids} 2>/dev/null; true`;
+}

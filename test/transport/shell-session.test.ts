@@ -1,0 +1,156 @@
+import test from 'ava';
+import { ShellSession } from '../../src/transport/shell-session.ts';
+import type { ExecResult } from '../../src/transport/transport.ts';
+
+/** A session whose shell is played by the test: it sees what is written and feeds back bytes. */
+function fakeShell(terminal: boolean) {
+  const written: string[] = [];
+  const signals: Array<{ shellPid: number; commandPid: number | undefined; signal: string }> = [];
+  let releaseSignal: (() => void) | undefined;
+  const session = new ShellSession({
+    label: 'test (stream t)',
+    terminal,
+    write: (text) => void written.push(text),
+    signal: (target, signal) => {
+      signals.push({ ...target, signal });
+      return new Promise<void>((resolve) => (releaseSignal = resolve));
+    },
+  });
+  const prefix = () => {
+    const match = /printf '%s%s%s\+%d;' '(\w+)' '(\w+)' 0/.exec(written[0] ?? '');
+    if (!match) throw new Error('no start-up line yet');
+    return match[1] + match[2];
+  };
+  const out = (text: string) => session.feedStdout(Buffer.from(text.replaceAll('P', prefix())));
+  const err = (text: string) => session.feedStderr(Buffer.from(text.replaceAll('P', prefix())));
+  const run = (command: string) => {
+    const seen = { stdout: '', stderr: '' };
+    const execution = session.run({
+      command,
+      onStdout: (chunk) => (seen.stdout += chunk.toString()),
+      onStderr: (chunk) => (seen.stderr += chunk.toString()),
+    });
+    return {
+      seen,
+      execution,
+      result: execution.result.then((result: ExecResult) => ({ ...result, ...seen })),
+    };
+  };
+  return { session, written, signals, out, err, run, releaseSignal: () => releaseSignal?.() };
+}
+
+async function started(shell: ReturnType<typeof fakeShell>, plain: boolean) {
+  const ready = shell.session.start({ A: 'b' }, '/work');
+  shell.out('P0+4242;P0:0;');
+  if (plain) shell.err('P0;');
+  await ready;
+}
+
+test('plain: one line per command, output routed by turn, stderr ending first is remembered', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  t.regex(shell.written[0], /export A='b'; .*cd '\/work'; .*while :; do/s);
+
+  const first = shell.run('echo one; echo two >&2');
+  t.is(shell.written[1], "1 eval 'echo one; echo two >&2'\n");
+  shell.out('P1=1;one\n');
+  shell.err('two\n');
+  shell.out('P1:0;');
+  shell.err('P1;');
+  t.like(await first.result, { exitCode: 0, stdout: 'one\n', stderr: 'two\n' });
+
+  const second = shell.run('exit 3');
+  shell.err('P2;');
+  shell.out('P2=2;P2:3;');
+  t.like(await second.result, { exitCode: 3, stdout: '', stderr: '' });
+});
+
+test('plain: a command of several lines travels as one line', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  const command = shell.run("a\nb 'c'");
+  t.is(shell.written[1], `1 eval 'a'"$__baton_nl"'b '\\''c'\\'''\n`);
+  t.false(shell.written[1].slice(0, -1).includes('\n'));
+  shell.out('P1=1;P1:0;');
+  shell.err('P1;');
+  t.like(await command.result, { exitCode: 0 });
+});
+
+test('plain: the turn of a reader killed while idle matches no command', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  const first = shell.run('true');
+  shell.out('P1=1;P1:0;');
+  shell.err('P1;');
+  await first.result;
+  // Turn 2's reader died before reading: its markers come, then command 2 runs as turn 3.
+  const second = shell.run('echo hi');
+  shell.err('P2;');
+  shell.out('P2:137;');
+  shell.out('P2=3;hi\n');
+  shell.out('P3:0;');
+  shell.err('P3;');
+  t.like(await second.result, { exitCode: 0, stdout: 'hi\n' });
+});
+
+test('plain: while a signal is on its way, the next command waits', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  const running = shell.run('sleep 100');
+  const queued = shell.run('echo next');
+  shell.out('P1=1;');
+  const killing = running.execution.kill('SIGTERM');
+  t.deepEqual(shell.signals, [{ shellPid: 4242, commandPid: undefined, signal: 'SIGTERM' }]);
+  shell.out('P1:143;');
+  shell.err('P1;');
+  t.like(await running.result, { exitCode: null, signal: 'SIGTERM' });
+  t.is(shell.written.length, 2, 'the next command is held back');
+  shell.releaseSignal();
+  await killing;
+  t.is(shell.written[2], "2 eval 'echo next'\n");
+  shell.out('P2=2;next\nP2:0;');
+  shell.err('P2;');
+  t.like(await queued.result, { exitCode: 0, stdout: 'next\n' });
+});
+
+test('a queued command killed before it runs never reaches the shell', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  const running = shell.run('sleep 1');
+  const queued = shell.run('echo never');
+  await queued.execution.kill('SIGTERM');
+  t.like(await queued.result, { exitCode: null, signal: 'SIGTERM' });
+  shell.out('P1=1;P1:0;');
+  shell.err('P1;');
+  await running.result;
+  t.is(shell.written.length, 2);
+});
+
+test('terminal: echo and prompt outside the frame are dropped; a kill waits for the pid', async (t) => {
+  const shell = fakeShell(true);
+  const ready = shell.session.start(undefined, undefined);
+  shell.out(`${shell.written[0].replace('\n', '\r\n')}\x1b[?2004h`);
+  shell.out('\x1b[?2004l\rP0+99;P0:0;');
+  await ready;
+  const command = shell.run('echo hi');
+  t.regex(shell.written[1], /trap : INT TERM HUP QUIT/);
+  const killing = command.execution.kill('SIGINT');
+  t.deepEqual(shell.signals, [], 'no pid yet');
+  shell.out('P1+777;hi\r\n');
+  t.deepEqual(shell.signals, [{ shellPid: 99, commandPid: 777, signal: 'SIGINT' }]);
+  shell.releaseSignal();
+  await killing;
+  shell.out('P1:130;\x1b[?2004h');
+  t.like(await command.result, { exitCode: null, signal: 'SIGINT', stdout: 'hi\r\n', stderr: '' });
+});
+
+test('a failed shell rejects the running and the queued commands, and later ones', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  const running = shell.run('sleep 1');
+  const queued = shell.run('true');
+  shell.session.fail(new Error('gone'));
+  await t.throwsAsync(running.result, { message: 'gone' });
+  await t.throwsAsync(queued.result, { message: 'gone' });
+  await t.throwsAsync(shell.run('true').result, { message: 'gone' });
+});
