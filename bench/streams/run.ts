@@ -4,7 +4,6 @@
  * sshd on 127.0.0.1. Goals: the ssh stream's median at most 0.5 ms, the local stream at most 1.2 times the
  * floor. Exits 1 when a goal is missed.
  */
-import './without-ava.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -15,6 +14,10 @@ import type { TransportOptions } from '../../src/transport/options.ts';
 import type { HostSpec, Transport } from '../../src/transport/transport.ts';
 import { resolveSshEndpoint } from '../../src/transport/ssh-config.ts';
 import { SshConnection } from '../../src/transport/ssh-connection.ts';
+import { startSshd } from '../../test/helpers/sshd.ts';
+import { Journal } from '../../src/journal/journal.ts';
+import { ResultsFolder } from '../../src/report/results-folder.ts';
+import { Stream } from '../../src/stream/stream.ts';
 import { measure, table } from './measure.ts';
 import type { Row } from './measure.ts';
 import { bareLine, openRawShell, withoutSubshellLine } from './raw-shell.ts';
@@ -33,8 +36,6 @@ const tasks = Number(values.tasks);
 const controlMasterTasks = Number(values['control-master']);
 const sshProcessTasks = Number(values['ssh-processes']);
 
-// Imported late: the stand-in for ava must be registered before test/helpers/sshd.ts is resolved.
-const { startSshd } = await import('../../test/helpers/sshd.ts');
 const sshd = await startSshd();
 const dir = mkdtempSync(join(tmpdir(), 'baton-bench-streams-'));
 const clientConfig = join(dir, 'ssh_config');
@@ -87,6 +88,13 @@ const sshOptions: TransportOptions = {
 };
 const openssh = ['-F', clientConfig, '-o', 'ControlMaster=no'];
 
+/** A Baton stream with its journal and results folder, as a scenario gets it. */
+async function streamOn(transport: Transport): Promise<Stream> {
+  const journal = new Journal();
+  const results = new ResultsFolder(join(dir, 'results'), journal);
+  return Stream.open({ name: 'bench', transport, journal, taskDir: (...args) => results.taskDir(...args) });
+}
+
 const rows: Row[] = [];
 try {
   const floor = await measure("local spawn('true') (floor)", tasks, () => runProcess('true', []));
@@ -95,6 +103,18 @@ try {
   const local = await opened({ kind: 'local', name: 'local' });
   rows.push(await measure('local stream', tasks, () => runTrue(local)));
   await local.close();
+  const localStream = await streamOn(createTransport({ kind: 'local', name: 'local' }));
+  rows.push(
+    await measure(
+      'local Stream: queue, journal, task folder, data fetch',
+      tasks,
+      () => localStream.runFg('true'),
+      {
+        note: 'what a scenario pays per task',
+      },
+    ),
+  );
+  await localStream.close();
 
   const pty = await opened({ kind: 'pty', name: 'pty' });
   rows.push(await measure('pty stream (bash in a pseudo-terminal)', tasks, () => runTrue(pty)));
@@ -129,6 +149,18 @@ try {
 
   const stream = await opened(sshSpec, sshOptions);
   rows.push(await measure('ssh stream (shell channel + sentinel)', tasks, () => runTrue(stream)));
+  const sshStream = await streamOn(createTransport(sshSpec, sshOptions));
+  rows.push(
+    await measure(
+      'ssh Stream: queue, journal, task folder, data fetch',
+      tasks,
+      () => sshStream.runFg('true'),
+      {
+        note: 'what a scenario pays per task',
+      },
+    ),
+  );
+  await sshStream.close();
   const execChannels = await opened(sshSpec, { ...sshOptions, execPerCommand: true });
   rows.push(
     await measure('ssh2 exec channel per task, TCP_NODELAY', tasks, () => runTrue(execChannels), {

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { EventOf, JournalEvent } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import { JournalWriter } from '../journal/writer.ts';
@@ -29,7 +29,8 @@ interface OpenTask {
   dir: string;
   queued: EventOf<'task-queued'>;
   startedT: number | null;
-  fds: Partial<Record<'stdout' | 'stderr', number>>;
+  /** debug.log stays open from queueing to the end; stdout and stderr open with their first output. */
+  fds: Partial<Record<'stdout' | 'stderr' | 'debug', number>>;
 }
 
 const PRIVATE = { mode: 0o600 } as const;
@@ -44,6 +45,7 @@ export class ResultsFolder implements Disposable {
   private readonly jobLog: number;
   private readonly subscription: Disposable;
   private readonly tasks = new Map<string, OpenTask>();
+  private readonly madeFolders = new Set<string>();
   private variantDir: string;
 
   constructor(resultsBase: string, journal: Journal) {
@@ -93,8 +95,9 @@ export class ResultsFolder implements Disposable {
         break;
       case 'task-queued': {
         const dir = this.taskDir(event.stream, event.index, event.block);
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        this.tasks.set(event.task, { dir, queued: event, startedT: null, fds: {} });
+        this.makeFolder(dir);
+        const debug = openSync(join(dir, 'debug.log'), 'a', PRIVATE.mode);
+        this.tasks.set(event.task, { dir, queued: event, startedT: null, fds: { debug } });
         this.debug(event.task, event);
         break;
       }
@@ -159,9 +162,22 @@ export class ResultsFolder implements Disposable {
   }
 
   private debug(taskId: string, event: JournalEvent): void {
-    const task = this.tasks.get(taskId);
-    if (task)
-      writeFileSync(join(task.dir, 'debug.log'), formatEvent(event) + '\n', { ...PRIVATE, flag: 'a' });
+    const fd = this.tasks.get(taskId)?.fds.debug;
+    if (fd !== undefined) writeSync(fd, formatEvent(event) + '\n');
+  }
+
+  /** A task folder, made with one mkdir once its stream's folder is known to exist. */
+  private makeFolder(dir: string): void {
+    const parent = dirname(dir);
+    if (!this.madeFolders.has(parent)) {
+      mkdirSync(parent, { recursive: true, mode: 0o700 });
+      this.madeFolders.add(parent);
+    }
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }
 

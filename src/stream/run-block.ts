@@ -1,33 +1,37 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Transport } from '../transport/transport.ts';
-import type { Block } from './block.ts';
+import type { ExecResult, Transport } from '../transport/transport.ts';
 import { shellQuote } from '../transport/shell-script.ts';
+import type { Block } from './block.ts';
 import { moduleCommand } from './module-block.ts';
+import type { TaskArea } from './task-area.ts';
 
 /** A block made ready to run on a host: its command line, its environment, and how to fetch its results back. */
 export interface PreparedBlock {
   command: string;
   env: Record<string, string>;
-  /** Fetch the task's data folder and whiteboard from the host into the local task folder. */
-  collect(localDir: string): Promise<void>;
+  /** Paths to probe when the command ends: the data folder and the whiteboard. */
+  probe: string[];
+  /** Fetch the task's data folder and whiteboard into the local task folder, only what the probe found. */
+  collect(localDir: string, result: ExecResult): Promise<void>;
 }
 
-/**
- * Give the task a work folder on the host (`out/data` is BATON_TASK_DIR, `out/whiteboard` is BATON_WHITEBOARD),
- * ship what the block needs, and build the command that runs it.
- */
+/** Give the task its folders on the host, ship what the block needs, and build the command that runs it. */
 export async function prepareBlock(
   transport: Transport,
+  area: TaskArea,
   block: Block,
-  context: { taskId: string; env: Record<string, string> },
+  context: { index: number; env: Record<string, string> },
 ): Promise<PreparedBlock> {
-  const root = await transport.makeTempDir(`baton-${context.taskId.replace(/[^A-Za-z0-9]+/g, '-')}-`);
-  const out = `${root}/out`;
-  const env = { ...context.env, BATON_TASK_DIR: `${out}/data`, BATON_WHITEBOARD: `${out}/whiteboard` };
-  const prologue = `mkdir -p ${shellQuote(`${out}/data`)} && `;
-  const command = prologue + (await blockCommand(transport, block, `${root}/ship`));
-  return { command, env, collect: (localDir) => collect(transport, out, localDir) };
+  const folders = await area.folders(context.index);
+  const env = { ...context.env, BATON_TASK_DIR: folders.data, BATON_WHITEBOARD: folders.whiteboard };
+  const command = await blockCommand(transport, block, folders.ship);
+  return {
+    command,
+    env,
+    probe: [folders.data, folders.whiteboard],
+    collect: (localDir, result) => collect(transport, folders, localDir, result.present),
+  };
 }
 
 async function blockCommand(transport: Transport, block: Block, ship: string): Promise<string> {
@@ -43,11 +47,25 @@ async function blockCommand(transport: Transport, block: Block, ship: string): P
   return `chmod +x ${shellQuote(remoteScript)} && ${run}`;
 }
 
-/** Bring `out/` back as `<task>/data/` and `<task>/whiteboard`, next to the files the results writer keeps there. */
-async function collect(transport: Transport, out: string, localDir: string): Promise<void> {
+/**
+ * Bring the task's `data/` and `whiteboard` back next to the files the results writer keeps there. With a
+ * probe answer only what exists is fetched (usually nothing: no round trip); without one, the whole folder.
+ */
+async function collect(
+  transport: Transport,
+  folders: { task: string; data: string },
+  localDir: string,
+  present: boolean[] | undefined,
+): Promise<void> {
+  mkdirSync(join(localDir, 'data'), { recursive: true });
+  const [hasData = true, hasWhiteboard = true] = present ?? [];
+  if (!hasData && !hasWhiteboard) return;
+  if (!hasWhiteboard) {
+    await transport.download(folders.data, join(localDir, 'data'));
+    return;
+  }
   const landing = join(localDir, '.fetched');
-  mkdirSync(localDir, { recursive: true });
-  if (!(await transport.download(out, landing))) return;
+  if (!(await transport.download(folders.task, landing))) return;
   for (const entry of ['data', 'whiteboard']) {
     const fetched = join(landing, entry);
     if (!existsSync(fetched)) continue;

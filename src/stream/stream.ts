@@ -6,6 +6,7 @@ import type { Disposable, Execution, Transport } from '../transport/transport.ts
 import { checkBlockFiles, resolveBlock } from './block.ts';
 import type { Block, BlockRef } from './block.ts';
 import { prepareBlock } from './run-block.ts';
+import { TaskArea } from './task-area.ts';
 import { describeEnd, isFailure, TaskError } from './task.ts';
 import type { TaskHandle, TaskRecord } from './task.ts';
 import { encodeOutput } from './output.ts';
@@ -58,12 +59,14 @@ export class Stream {
   private queued = 0;
   private currentState: StreamState = 'opening';
   private readonly subscription: Disposable;
+  private readonly area: TaskArea;
 
   private constructor(options: StreamOptions) {
     this.name = options.name;
     this.transport = options.transport;
     this.journal = options.journal;
     this.options = options;
+    this.area = new TaskArea(options.transport);
     this.subscription = this.transport.onStateChange((state, cause) => {
       if (state === 'lost') this.lose(cause);
     });
@@ -222,8 +225,8 @@ export class Stream {
         : setTimeout(() => void this.stop(task, { status: 'timeout', code: 'TASK_TIMEOUT' }), timeoutMs);
     const dir = this.options.taskDir?.(this.name, task.index, task.block.name);
     try {
-      const prepared = await prepareBlock(this.transport, task.block, {
-        taskId: task.id,
+      const prepared = await prepareBlock(this.transport, this.area, task.block, {
+        index: task.index,
         env: { ...this.options.env, ...task.options.env },
       });
       if (task.ending)
@@ -236,10 +239,12 @@ export class Stream {
         env: prepared.env,
         onStdout: (chunk) => this.output(task, 'stdout', chunk),
         onStderr: (chunk) => this.output(task, 'stderr', chunk),
+        probe: prepared.probe,
       });
-      const { exitCode, signal } = await task.execution.result;
+      const result = await task.execution.result;
+      const { exitCode, signal } = result;
       const fetched = dir
-        ? await prepared.collect(dir).catch((error: unknown) => errorMessage(error))
+        ? await prepared.collect(dir, result).catch((error: unknown) => errorMessage(error))
         : undefined;
       this.finish(
         task,

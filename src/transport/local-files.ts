@@ -1,5 +1,5 @@
 /** Files of transports whose host is this machine (local, pty): copies and temporary folders. */
-import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -30,4 +30,17 @@ export class LocalTempDirs {
   async removeAll(): Promise<void> {
     await Promise.allSettled(this.made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   }
+}
+
+/** ExecResult.present on this machine: each path is a file or a folder with something in it. */
+export async function presentPaths(paths: readonly string[] | undefined): Promise<boolean[] | undefined> {
+  if (paths === undefined) return undefined;
+  return Promise.all(
+    paths.map(async (path) => {
+      const found = await stat(path).catch(() => undefined);
+      if (!found) return false;
+      if (!found.isDirectory()) return true;
+      return (await readdir(path)).length > 0;
+    }),
+  );
 }

@@ -5,7 +5,7 @@ import { access, constants as fsConstants, stat } from 'node:fs/promises';
 import { BatonError } from '../errors.ts';
 import { deferredExecution, failedExecution } from './execution.ts';
 import { transportLabel } from './host-spec.ts';
-import { copyBack, copyIn, LocalTempDirs } from './local-files.ts';
+import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
 import { StateCell } from './state.ts';
 import type {
@@ -127,7 +127,9 @@ export class LocalTransport implements Transport {
       });
       child.once('close', (exitCode, signal) => {
         this.children.delete(child);
-        resolve({ exitCode, signal });
+        void presentPaths(request.probe).then((present) =>
+          resolve({ exitCode, signal, ...(present === undefined ? {} : { present }) }),
+        );
       });
     });
     return {

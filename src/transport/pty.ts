@@ -10,7 +10,7 @@ import type { IPty } from 'node-pty';
 import { BatonError } from '../errors.ts';
 import { failedExecution } from './execution.ts';
 import { transportLabel } from './host-spec.ts';
-import { copyBack, copyIn, LocalTempDirs } from './local-files.ts';
+import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
 import { ShellSession } from './shell-session.ts';
 import { DataListeners, StateCell } from './state.ts';
@@ -136,7 +136,14 @@ export class PtyTransport implements Transport {
     if (!this.session || this.stateCell.ended) {
       return failedExecution(this.error('TRANSPORT_CLOSED', 'the transport is not open'));
     }
-    return this.session.run(request);
+    const execution = this.session.run(request);
+    if (request.probe === undefined) return execution;
+    const probe = request.probe;
+    const result = execution.result.then(async (ended) => {
+      const present = await presentPaths(probe);
+      return present === undefined ? ended : { ...ended, present };
+    });
+    return { result, kill: (signal) => execution.kill(signal) };
   }
 
   upload(localPath: string, remotePath: string): Promise<void> {

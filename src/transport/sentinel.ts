@@ -6,15 +6,16 @@
 
 /**
  * `start` opens a command's output and carries a pid (its process group on a terminal, the shell's for
- * command 0); `runs` says which turn of a plain shell's loop runs the command; `status` ends stdout with the exit
+ * command 0); `runs` says which turn of a plain shell's loop runs the command; `probe` carries a bit per probed
+ * path that exists with content (printed by the command's exit trap); `status` ends stdout with the exit
  * status and `end` ends stderr, both numbered by turn in a plain shell and by command on a terminal.
  */
-export type MarkerKind = 'start' | 'runs' | 'status' | 'end';
+export type MarkerKind = 'start' | 'runs' | 'probe' | 'status' | 'end';
 
 export interface Marker {
   seq: number;
   kind: MarkerKind;
-  /** The pid (start), turn (runs) or exit status (status); 0 for end. */
+  /** The pid (start), turn (runs), probe bits (probe) or exit status (status); 0 for end. */
   value: number;
 }
 
@@ -27,6 +28,7 @@ const KIND_BY_BYTE = new Map<number, MarkerKind>([
   [0x2b /* + */, 'start'],
   [0x3d /* = */, 'runs'],
   [0x3a /* : */, 'status'],
+  [0x3f /* ? */, 'probe'],
 ]);
 const SEMICOLON = 0x3b;
 const MAX_DIGITS = 10;

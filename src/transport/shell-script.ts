@@ -35,7 +35,12 @@ export function exportLine(env: Record<string, string> | undefined, quote = shel
  * A printf of one marker; `seq` and `value` are shell words. The prefix is split into two printf arguments so
  * that the line as typed (and echoed by a terminal) never contains the marker itself.
  */
-function printMarker(prefix: string, seq: string | number, kind: '+' | '=' | ':' | ';', value = ''): string {
+function printMarker(
+  prefix: string,
+  seq: string | number,
+  kind: '+' | '=' | '?' | ':' | ';',
+  value = '',
+): string {
   const half = Math.ceil(prefix.length / 2);
   const parts = `${shellQuote(prefix.slice(0, half))} ${shellQuote(prefix.slice(half))}`;
   if (kind === ';') return `printf '%s%s%s;' ${parts} ${seq} >&2`;
@@ -89,14 +94,34 @@ export function startupLine(
 export function commandLine(
   context: ScriptContext,
   seq: number,
-  request: { command: string; env?: Record<string, string>; cwd?: string },
+  request: { command: string; env?: Record<string, string>; cwd?: string; probe?: readonly string[] },
 ): string {
   if (context.terminal) {
     const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
     return terminalCommandLine(context.prefix, seq, `${exportLine(request.env)}${enter}`, request.command);
   }
   const enter = request.cwd === undefined ? '' : `cd ${oneLineQuote(request.cwd)} && `;
-  return `${seq} ${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)}\n`;
+  const probe =
+    request.probe === undefined
+      ? ''
+      : `trap ${oneLineQuote(probeScript(context.prefix, request.probe))} EXIT; `;
+  return `${seq} ${probe}${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)}\n`;
+}
+
+/**
+ * The exit trap of a probed command: with shell builtins only (no fork), a bit per path that is a file or a
+ * folder with something in it, printed as a `probe` marker before the loop prints the status. An exit trap
+ * keeps the command's exit status, and runs after `exit N` in the command too.
+ */
+function probeScript(prefix: string, paths: readonly string[]): string {
+  const each = paths.map(shellQuote).join(' ');
+  return (
+    `__baton_r=0; __baton_b=1; for __baton_p in ${each}; do ` +
+    'if [ -f "$__baton_p" ]; then __baton_r=$((__baton_r | __baton_b)); ' +
+    'elif [ -d "$__baton_p" ]; then for __baton_f in "$__baton_p"/* "$__baton_p"/.[!.]* "$__baton_p"/..?*; do ' +
+    'if [ -e "$__baton_f" ] || [ -L "$__baton_f" ]; then __baton_r=$((__baton_r | __baton_b)); break; fi; done; fi; ' +
+    `__baton_b=$((__baton_b * 2)); done; ${printMarker(prefix, '"$__baton_n"', '?', '"$__baton_r"')}`
+  );
 }
 
 /**
@@ -117,7 +142,7 @@ function terminalCommandLine(prefix: string, seq: number, setup: string, command
 /** The start of a command run alone (an exec channel): report its pid, then become the command. */
 export function execChannelCommand(
   prefix: string,
-  request: { command: string; env?: Record<string, string>; cwd?: string },
+  request: { command: string; env?: Record<string, string>; cwd?: string; probe?: readonly string[] },
 ): string {
   const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
   return `${printMarker(prefix, 1, '+', '$$')}; ${exportLine(request.env)}${enter}exec sh -c ${shellQuote(request.command)} </dev/null`;

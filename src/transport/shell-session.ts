@@ -37,6 +37,8 @@ interface Command {
   /** The turn of the plain shell's loop that runs it. */
   turn: number | undefined;
   status: number | undefined;
+  /** The `probe` marker of the command's exit trap: bit i set when probe path i exists with content. */
+  probeBits: number | undefined;
   stderrEnded: boolean;
   sentSignal: NodeJS.Signals | undefined;
   pendingSignal: { signal: NodeJS.Signals; delivered: () => void } | undefined;
@@ -142,6 +144,7 @@ export class ShellSession {
         pid: undefined,
         turn: undefined,
         status: undefined,
+        probeBits: undefined,
         stderrEnded: this.options.terminal,
         sentSignal: undefined,
         pendingSignal: undefined,
@@ -203,6 +206,7 @@ export class ShellSession {
       head.turn = marker.value;
       if (this.endedTurns.includes(marker.value)) head.stderrEnded = true;
     }
+    if (marker.kind === 'probe' && marker.seq === head.seq) head.probeBits = marker.value;
     if (marker.kind === 'status' && this.numbers(head, marker.seq)) head.status = marker.value;
     if (marker.kind === 'end') {
       if (this.numbers(head, marker.seq)) head.stderrEnded = true;
@@ -235,7 +239,14 @@ export class ShellSession {
   private finish(command: Command): void {
     this.queue.shift();
     command.pendingSignal?.delivered();
-    command.resolve(resultOfStatus(command.status ?? 0, command.sentSignal));
+    const result = resultOfStatus(command.status ?? 0, command.sentSignal);
+    const { probe } = command.request;
+    const bits = command.probeBits;
+    command.resolve(
+      probe === undefined || bits === undefined
+        ? result
+        : { ...result, present: probe.map((_, index) => (bits & (1 << index)) !== 0) },
+    );
     this.writeHead();
   }
 }

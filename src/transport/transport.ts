@@ -32,6 +32,11 @@ export interface ExecRequest {
   onStdout(chunk: Buffer): void;
   /** Never called on a terminal (pty, ssh with pty): a terminal merges stderr into what onStdout gets. */
   onStderr(chunk: Buffer): void;
+  /**
+   * Paths on the host to report on once the command has ended, in ExecResult.present, at no extra round trip
+   * (how the stream knows whether a task left data to fetch).
+   */
+  probe?: readonly string[];
 }
 
 export interface ExecResult {
@@ -42,6 +47,11 @@ export interface ExecResult {
    * shell transports (pty, ssh) read it as the signal only when kill() sent that signal, else as the status.
    */
   signal: string | null;
+  /**
+   * For each ExecRequest.probe path: true when it is a file or a folder with something in it. Undefined when
+   * the transport could not tell (the command was killed, or replaced the shell's exit trap).
+   */
+  present?: boolean[];
 }
 
 /** A running command: its result, and a way to signal it. */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/capture.ts';
-import { createLab, netnsTest } from '../helpers/netns.ts';
+import { createLab } from '../helpers/netns.ts';
+import { netnsTest } from '../helpers/tiers.ts';
 import type { Lab } from '../helpers/netns.ts';
 import { optionalTier } from '../helpers/tier.ts';
 
@@ -16,13 +17,15 @@ const scratch = () => mkdtempSync(join(tmpdir(), 'baton-examples-'));
 const iperf3Test = optionalTier({
   name: 'iperf3',
   requiredBy: 'BATON_TEST_NETNS',
-  probe: () => (spawnSync('iperf3', ['--version']).error ? 'iperf3 is not installed (apt-get install iperf3)' : undefined),
+  probe: () =>
+    spawnSync('iperf3', ['--version']).error ? 'iperf3 is not installed (apt-get install iperf3)' : undefined,
 });
 
 function hostsFile(lab: Lab): string {
   const path = join(scratch(), 'lab.hosts');
   const lines = lab.hosts.map(
-    (host) => `${host.name} = ssh://${host.sshd.user}@${host.address} known_hosts=${host.sshd.knownHostsPath} identity=${lab.privateKeyPath}`,
+    (host) =>
+      `${host.name} = ssh://${host.sshd.user}@${host.address} known_hosts=${host.sshd.knownHostsPath} identity=${lab.privateKeyPath}`,
   );
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
@@ -38,14 +41,20 @@ test('the simple example runs the same command on three local streams', async (t
   }
 });
 
-iperf3Test('the netperf example lines up an iperf3 server and two clients at a barrier on local streams', async (t) => {
-  const results = scratch();
-  const run = await runCli(['run', join(examples, 'netperf.ts'), '--results', results]);
-  t.is(run.code, 0, run.stdout + run.stderr);
-  const whiteboard = readFileSync(join(results, 'latest', 'scenarios', '01-netperf', 'default', 'whiteboard'), 'utf8');
-  t.regex(whiteboard, /^client1 \(local\) -> 127\.0\.0\.1: [\d.]+ Gbit\/s$/m);
-  t.regex(whiteboard, /^client2 \(local\) -> 127\.0\.0\.1: [\d.]+ Gbit\/s$/m);
-});
+iperf3Test(
+  'the netperf example lines up an iperf3 server and two clients at a barrier on local streams',
+  async (t) => {
+    const results = scratch();
+    const run = await runCli(['run', join(examples, 'netperf.ts'), '--results', results]);
+    t.is(run.code, 0, run.stdout + run.stderr);
+    const whiteboard = readFileSync(
+      join(results, 'latest', 'scenarios', '01-netperf', 'default', 'whiteboard'),
+      'utf8',
+    );
+    t.regex(whiteboard, /^client1 \(local\) -> 127\.0\.0\.1: [\d.]+ Gbit\/s$/m);
+    t.regex(whiteboard, /^client2 \(local\) -> 127\.0\.0\.1: [\d.]+ Gbit\/s$/m);
+  },
+);
 
 netnsTest.serial('both examples run on three namespace hosts over ssh', async (t) => {
   const lab = await createLab(3);
@@ -56,12 +65,17 @@ netnsTest.serial('both examples run on three namespace hosts over ssh', async (t
   const simple = await runCli(['run', join(examples, 'simple.ts'), '--hosts', hosts, '--results', results]);
   t.is(simple.code, 0, simple.stdout + simple.stderr);
   const streams = join(results, 'latest', 'scenarios', '01-simple', 'default', 'streams');
-  const seen = ['host1', 'host2', 'host3'].map((stream) => readFileSync(join(streams, stream, '01-uname', 'stdout'), 'utf8'));
+  const seen = ['host1', 'host2', 'host3'].map((stream) =>
+    readFileSync(join(streams, stream, '01-uname', 'stdout'), 'utf8'),
+  );
   lab.hosts.forEach((host, index) => t.regex(seen[index] ?? '', new RegExp(host.hostname)));
 
   const netperf = await runCli(['run', join(examples, 'netperf.ts'), '--hosts', hosts, '--results', results]);
   t.is(netperf.code, 0, netperf.stdout + netperf.stderr);
-  const whiteboard = readFileSync(join(results, 'latest', 'scenarios', '01-netperf', 'default', 'whiteboard'), 'utf8');
+  const whiteboard = readFileSync(
+    join(results, 'latest', 'scenarios', '01-netperf', 'default', 'whiteboard'),
+    'utf8',
+  );
   const server = lab.hosts[0].address.replace(/\./g, '\\.');
   t.regex(whiteboard, new RegExp(`^client1 \\(h2\\) -> ${server}: [\\d.]+ Gbit/s$`, 'm'));
   t.regex(whiteboard, new RegExp(`^client2 \\(h3\\) -> ${server}: [\\d.]+ Gbit/s$`, 'm'));

@@ -11,7 +11,12 @@ export interface CapturedRun {
 /** Run the CLI as a function with captured streams. */
 export async function runCli(
   argv: string[],
-  options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string; signal?: AbortSignal } = {},
+  options: {
+    stdin?: string;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<CapturedRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();

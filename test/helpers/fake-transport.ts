@@ -48,7 +48,13 @@ export class FakeTransport implements Transport {
   }
 
   exec(request: ExecRequest): Execution {
-    const command = request.command.replace(/^mkdir -p \S+ && /, '');
+    const command = request.command;
+    const folders = /^mkdir -p (.+)$/.exec(command);
+    if (folders) {
+      for (const folder of folders[1].split(' '))
+        mkdirSync(folder.replace(/^'|'$/g, ''), { recursive: true });
+      return { result: Promise.resolve({ exitCode: 0, signal: null }), kill: () => Promise.resolve() };
+    }
     this.commands.push(command);
     let kill!: (signal: NodeJS.Signals) => void;
     const killed = new Promise<NodeJS.Signals>((resolve) => (kill = resolve));

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
-import { createLab, netnsTest } from './netns.ts';
+import { createLab } from './netns.ts';
+import { netnsTest } from './tiers.ts';
 import type { LabHost } from './netns.ts';
 
 netnsTest.serial(

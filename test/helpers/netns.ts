@@ -6,7 +6,6 @@ import { sshExec } from './ssh-exec.ts';
 import type { ExecResult } from './ssh-exec.ts';
 import { generateKey, sshdUnavailableReason, startSshd } from './sshd.ts';
 import type { PrivateSshd } from './sshd.ts';
-import { optionalTier } from './tier.ts';
 
 /** One test host: its own network namespace, address, hostname and sshd. */
 export interface LabHost {
@@ -53,13 +52,6 @@ export function netnsUnavailableReason(): string | undefined {
   ip('netns', 'del', probe);
   return undefined;
 }
-
-/** Tests that need several hosts as network namespaces; BATON_TEST_NETNS=1 makes them mandatory. */
-export const netnsTest = optionalTier({
-  name: 'netns',
-  requiredBy: 'BATON_TEST_NETNS',
-  probe: netnsUnavailableReason,
-});
 
 interface Claim {
   subnet: number;

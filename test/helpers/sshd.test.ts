@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sshExec } from './ssh-exec.ts';
-import { sshdTest, startSshd } from './sshd.ts';
+import { startSshd } from './sshd.ts';
+import { sshdTest } from './tiers.ts';
 
 sshdTest('a private sshd on loopback runs a command over ssh2, checking its host key', async (t) => {
   const sshd = await startSshd();

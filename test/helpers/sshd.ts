@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { optionalTier } from './tier.ts';
 import { waitFor } from './wait.ts';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -47,13 +46,6 @@ export function sshdUnavailableReason(): string | undefined {
   if (keygen.error) return 'ssh-keygen is not installed';
   return undefined;
 }
-
-/** Tests that need a real OpenSSH sshd; BATON_TEST_SSHD=1 makes them mandatory. */
-export const sshdTest = optionalTier({
-  name: 'sshd',
-  requiredBy: 'BATON_TEST_SSHD',
-  probe: sshdUnavailableReason,
-});
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => {

@@ -173,8 +173,12 @@ test('the block sees its environment: stream env, task env, BATON_TASK_DIR and B
   await stream.runFg('env BATON_WHITEBOARD');
   t.is(output[0], 'run-a-1234');
   t.is(output[1], 'task');
-  t.regex(output[2] ?? '', /\/out\/data$/);
-  t.regex(output[3] ?? '', /\/out\/whiteboard$/);
+  t.regex(
+    output[2] ?? '',
+    /\/baton-tasks-\w+\/03\/data$/,
+    'each task has its own folder, numbered as queued',
+  );
+  t.regex(output[3] ?? '', /\/baton-tasks-\w+\/04\/whiteboard$/);
 });
 
 test('the results folder gets one folder per task, numbered per stream in queue order, written as events arrive', async (t) => {

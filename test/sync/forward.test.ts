@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { SyncClient } from '../../src/sync/client.ts';
 import { openSsh } from '../transport/ssh-fixture.ts';
-import { createLab, netnsTest } from '../helpers/netns.ts';
+import { createLab } from '../helpers/netns.ts';
 import { sshExec } from '../helpers/ssh-exec.ts';
-import { sshdTest, startSshd } from '../helpers/sshd.ts';
+import { startSshd } from '../helpers/sshd.ts';
+import { netnsTest, sshdTest } from '../helpers/tiers.ts';
 import { TOKEN, startServer } from './support.ts';
 
 const script = fileURLToPath(new URL('../../src/sync/shell/baton-sync.sh', import.meta.url));

@@ -17,12 +17,17 @@ export interface ContractOptions {
   open: (t: ExecutionContext, options?: TransportOptions) => Promise<Transport>;
   /** A terminal merges stderr into stdout and ends lines with \r\n. */
   terminal: boolean;
+  /** Whether the transport answers ExecRequest.probe (all but the exec-channel fallback). @default true */
+  probes?: boolean;
 }
 
 const eol = (terminal: boolean) => (terminal ? '\r\n' : '\n');
 
 /** The behaviour every transport shares, registered once per transport against its real counterpart. */
-export function transportContract(name: string, { test, open, terminal }: ContractOptions): void {
+export function transportContract(
+  name: string,
+  { test, open, terminal, probes = true }: ContractOptions,
+): void {
   const nl = eol(terminal);
 
   test(`${name}: exit codes, and exit 3 ends only the command`, async (t) => {
@@ -149,6 +154,29 @@ export function transportContract(name: string, { test, open, terminal }: Contra
     await transport.close();
     const checker = await open(t);
     t.is((await run(checker, `test -e ${work} && echo kept || echo removed`)).stdout, `removed${nl}`);
+  });
+
+  test(`${name}: a probe says which paths hold something once the command ends, also after exit N`, async (t) => {
+    const transport = await open(t);
+    const work = await transport.makeTempDir('baton-probe-');
+    const paths = [`${work}/empty`, `${work}/full`, `${work}/file`, `${work}/hidden`, `${work}/absent`];
+    const probe = (command: string) =>
+      transport.exec({ command, probe: paths, onStdout: () => undefined, onStderr: () => undefined }).result;
+    const setup = `mkdir -p ${work}/empty ${work}/full ${work}/hidden && touch ${work}/full/a ${work}/file ${work}/hidden/.dot`;
+    const result = await probe(`${setup}; exit 5`);
+    t.is(result.exitCode, 5, 'the probe keeps the exit status');
+    if (!probes) {
+      t.is(result.present, undefined);
+      return;
+    }
+    t.deepEqual(result.present, [false, true, true, true, false]);
+    t.deepEqual((await probe(`rm -r ${work}/full ${work}/file`)).present, [false, false, false, true, false]);
+    const plain = await transport.exec({
+      command: 'true',
+      onStdout: () => undefined,
+      onStderr: () => undefined,
+    }).result;
+    t.is(plain.present, undefined, 'no probe asked, none answered');
   });
 
   test(`${name}: states, and commands after close are refused`, async (t) => {

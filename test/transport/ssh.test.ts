@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { isBatonError } from '../../src/errors.ts';
 import { createTransport } from '../../src/transport/index.ts';
-import { sshdTest } from '../helpers/sshd.ts';
+import { sshdTest } from '../helpers/tiers.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { transportContract } from './contract.ts';
 import { run, start } from './helpers.ts';
@@ -21,6 +21,7 @@ transportContract('ssh (exec channel per command)', {
   test: sshdTest,
   open: async (t, options) => openSsh(t, await sshd(), { execPerCommand: true, ...options }),
   terminal: false,
+  probes: false,
 });
 
 sshdTest('ssh: commands queued at once run in order on the shell channel', async (t) => {

@@ -1,0 +1,54 @@
+import { BatonError } from '../errors.ts';
+import type { Transport } from '../transport/transport.ts';
+import { shellQuote } from '../transport/shell-script.ts';
+
+/** How many task folders one command makes: a task then costs no round trip of its own to get its folder. */
+const BATCH = 32;
+
+/**
+ * The folders a stream's tasks use on its host, under one temporary folder of the stream (removed when the
+ * transport closes): `<root>/<NN>/data/` (BATON_TASK_DIR), `<root>/<NN>/whiteboard` (BATON_WHITEBOARD), and
+ * `<root>/ship/<NN>/` for the files a block ships. Tasks of one stream ask for their folders one at a time.
+ */
+export class TaskArea {
+  private readonly transport: Transport;
+  private root: Promise<string> | undefined;
+  private made = 0;
+
+  constructor(transport: Transport) {
+    this.transport = transport;
+  }
+
+  async folders(index: number): Promise<{ task: string; data: string; whiteboard: string; ship: string }> {
+    this.root ??= this.transport.makeTempDir('baton-tasks-');
+    const root = await this.root;
+    while (index > this.made) await this.makeBatch(root);
+    const name = String(index).padStart(2, '0');
+    const task = `${root}/${name}`;
+    return { task, data: `${task}/data`, whiteboard: `${task}/whiteboard`, ship: `${root}/ship/${name}` };
+  }
+
+  private async makeBatch(root: string): Promise<void> {
+    const from = this.made + 1;
+    const folders = Array.from(
+      { length: BATCH },
+      (_, offset) => `${root}/${String(from + offset).padStart(2, '0')}/data`,
+    );
+    let stderr = '';
+    const { exitCode } = await this.transport.exec({
+      command: `mkdir -p ${folders.map(shellQuote).join(' ')}`,
+      onStdout: () => undefined,
+      onStderr: (chunk) => (stderr += chunk.toString()),
+    }).result;
+    if (exitCode !== 0) {
+      throw new BatonError(
+        'TRANSPORT_SPAWN_FAILED',
+        `cannot make task folders under ${root}: ${stderr.trim() || `exit ${exitCode}`}`,
+        {
+          host: this.transport.host.name,
+        },
+      );
+    }
+    this.made += BATCH;
+  }
+}
