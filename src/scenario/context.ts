@@ -79,7 +79,7 @@ export async function createContext(
         ...variant.env,
         BATON_PARAMS: JSON.stringify(variant.values),
         ...sync.env(name, { address: exposed.address, scope }),
-        BATON_SYNC_SH: exposed.shellClient,
+        ...exposed.clients,
         ...options.env,
       };
       const stream = await Stream.open({
@@ -149,21 +149,26 @@ export async function createContext(
 }
 
 const SYNC_SHELL_CLIENT = fileURLToPath(new URL('../sync/shell/baton-sync.sh', import.meta.url));
+const SYNC_PYTHON_CLIENT = fileURLToPath(new URL('../sync/python/baton_sync.py', import.meta.url));
 
 /**
- * Open the transport, make the job's sync server reachable from the host, and ship the bash sync client there.
- * Returns the sync address the host sees and the path of the shipped client.
+ * Open the transport, make the job's sync server reachable from the host, and ship the bash and Python sync
+ * clients there. Returns the sync address the host sees and the environment naming the shipped clients.
  */
 async function openAndExpose(
   transport: Transport,
   sync: JobSyncServer,
-): Promise<{ address: string; shellClient: string }> {
+): Promise<{ address: string; clients: { BATON_SYNC_SH: string; BATON_SYNC_PY: string } }> {
   await transport.open();
   const { host, port } = sync.server.address;
   const exposed = await transport.exposeService(host, port);
-  const shellClient = `${await transport.makeTempDir('baton-sync-')}/baton-sync`;
-  await transport.upload(SYNC_SHELL_CLIENT, shellClient);
-  return { address: exposed.address, shellClient };
+  const folder = await transport.makeTempDir('baton-sync-');
+  const clients = { BATON_SYNC_SH: `${folder}/baton-sync`, BATON_SYNC_PY: `${folder}/baton_sync.py` };
+  await Promise.all([
+    transport.upload(SYNC_SHELL_CLIENT, clients.BATON_SYNC_SH),
+    transport.upload(SYNC_PYTHON_CLIENT, clients.BATON_SYNC_PY),
+  ]);
+  return { address: exposed.address, clients };
 }
 
 /** One line naming the stream and host; the code of the underlying failure is kept. */

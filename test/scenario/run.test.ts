@@ -53,7 +53,8 @@ test('baton run: streams and the controller meet at a barrier through the job sy
     return readFileSync(join(streams, stream, folder, 'data', 'go.txt'), 'utf8');
   };
   t.regex(go('a'), /b=hello-from-b/);
-  t.regex(go('b'), /a=hello-from-a/);
+  t.regex(go('b'), /c=hello-from-c/);
+  t.regex(go('c'), /a=hello-from-a/);
   const barrierEvents = readJournal(join(results, 'latest', 'journal.jsonl')).events.filter(
     (event) => event.kind === 'barrier',
   );
