@@ -3,6 +3,7 @@
  * A terminal merges stdout and stderr, so every byte of a command reaches onStdout and onStderr never fires;
  * line ends are the terminal's (`\r\n`). Commands keep the terminal as stdin, for blocks that need one.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { spawn } from 'node-pty';
@@ -186,20 +187,41 @@ export class PtyTransport implements Transport {
     await this.session?.killRunning(signal);
   }
 
+  /** Closing never hangs: each wait is bounded, and a shell that does not leave is killed with its whole session. */
   async close(): Promise<void> {
     if (this.stateCell.value === 'closed' && !this.terminal) return;
-    await this.kill('SIGKILL').catch(() => undefined);
+    await within(this.kill('SIGKILL').catch(() => undefined), EXIT_GRACE_MS);
     this.session?.fail(this.error('TRANSPORT_CLOSED', 'the transport is closed'));
     const terminal = this.terminal;
     if (terminal && this.exited) {
       // `exit` is read whatever bash is doing; a SIGHUP that lands between two commands can be lost.
       terminal.write('\nexit\n');
-      const stuck = setTimeout(() => terminal.kill('SIGKILL'), EXIT_GRACE_MS);
-      await this.exited;
+      const stuck = setTimeout(() => killSession(terminal), EXIT_GRACE_MS);
+      await within(this.exited, 2 * EXIT_GRACE_MS);
       clearTimeout(stuck);
     }
     this.terminal = undefined;
     await this.tempDirs.removeAll();
     this.stateCell.set('closed');
+  }
+}
+
+/** Resolve when `promise` settles or after `ms`, whichever comes first. */
+function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * SIGKILL every process of the terminal's session: a job of the shell can sit in a process group of its own and
+ * keep the terminal open (and node-pty's exit event away) after the shell itself is gone.
+ */
+function killSession(terminal: IPty): void {
+  spawnSync('pkill', ['-KILL', '-s', String(terminal.pid)], { stdio: 'ignore' });
+  try {
+    terminal.kill('SIGKILL');
+  } catch {
+    return;
   }
 }
