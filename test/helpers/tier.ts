@@ -23,8 +23,10 @@ export interface TierOptions {
 
 const announced = new Set<string>();
 
+/** A tier runs when its probe passes; `VAR=1` makes it mandatory, `VAR=0` switches it off. */
 export function optionalTier({ name, requiredBy, probe }: TierOptions): TierTest {
-  const reason = probe();
+  const switchedOff = process.env[requiredBy] === '0';
+  const reason = switchedOff ? `switched off (${requiredBy}=0)` : probe();
   const required = process.env[requiredBy] === '1';
   const run = (register: typeof test | typeof test.serial) => (title: string, implementation: Impl) => {
     if (reason === undefined) {
