@@ -49,7 +49,9 @@ netnsTest.serial('a host reaches a server of the controller bound to the bridge 
   t.teardown(() => lab.teardown());
   let server: Server | undefined;
   const received = new Promise<string>((resolve) => {
-    server = createServer((socket) => socket.once('data', (data) => resolve(data.toString().trim())));
+    server = createServer((socket) =>
+      socket.on('error', () => undefined).once('data', (data) => resolve(data.toString().trim())),
+    );
   });
   t.teardown(() => server?.close());
   await new Promise<void>((resolve) => server?.listen(0, lab.bridgeAddress, resolve));

@@ -116,6 +116,7 @@ test('R4: PING gets PONG with the server time, and clients send PING at least ev
 
   const pings: number[] = [];
   const fake = createServer((socket: Socket) => {
+    socket.on('error', () => undefined);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) {
@@ -144,6 +145,7 @@ test('R4: PING gets PONG with the server time, and clients send PING at least ev
 test('R4: a client whose server goes silent for the grace period drops the connection and resumes its session', async (t) => {
   const hellos: string[] = [];
   const fake = createServer((socket: Socket) => {
+    socket.on('error', () => undefined);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) {

@@ -194,7 +194,7 @@ sshdTest('a wrong key is SSH_AUTH_FAILED', async (t) => {
 
 sshdTest('a server that never speaks is SSH_CONNECT_TIMEOUT', async (t) => {
   const server = await sshd();
-  const silent = createServer(() => undefined);
+  const silent = createServer((socket) => socket.on('error', () => undefined));
   t.teardown(() => silent.close());
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const { port } = silent.address() as AddressInfo;

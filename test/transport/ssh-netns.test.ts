@@ -62,7 +62,9 @@ netnsTest.serial(
   async (t) => {
     const [host] = (await theLab()).hosts;
     const server = createServer((socket) =>
-      socket.once('data', (data) => socket.end(`pong:${data.toString().trim()}\n`)),
+      socket
+        .on('error', () => undefined)
+        .once('data', (data) => socket.end(`pong:${data.toString().trim()}\n`)),
     );
     t.teardown(() => server.close());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
