@@ -213,7 +213,7 @@ test('the real bin exits with the outcome codes: 0 GO, 4 ABORTED, 5 TIMEOUT', as
       });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.on('exit', (code) => resolve({ code, stdout }));
+      child.on('close', (code) => resolve({ code, stdout }));
     });
   const boss = await SyncClient.connect({ address: server.address, token: TOKEN, member: 'boss' });
   t.teardown(() => boss.destroy());

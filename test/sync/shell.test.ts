@@ -37,7 +37,7 @@ function runShell(
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const done = new Promise<ShellRun>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
   return { child, done };
 }
@@ -160,7 +160,7 @@ test('I1: sourced into a block, baton-sync runs in the calling shell and leaves 
   });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   t.is(code, 0);
   t.deepEqual(stdout.split('\n').filter(Boolean), [
     'blk=hello',
