@@ -14,7 +14,11 @@ test('drives a raw-mode program by keys, reads its screen and its exit status', 
   t.regex(await terminal.waitFor('size='), /size=100x30/);
   terminal.write('q');
   t.deepEqual(await terminal.exited(), { exitCode: 3, signal: undefined });
-  t.regex(terminal.screen(), /bye/);
+  t.regex(
+    await terminal.waitFor(/bye/),
+    /count=3/,
+    'the last output reaches the screen, even after the exit',
+  );
 });
 
 test('a resize reaches the program at the new size', async (t) => {

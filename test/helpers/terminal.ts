@@ -119,10 +119,10 @@ export class TerminalDriver {
     );
   }
 
-  /** Resolve with the exit status; reject after `timeoutMs`. */
+  /** Resolve with the exit status once the output received so far is on the screen; reject after `timeoutMs`. */
   exited({ timeoutMs = 10_000 } = {}): Promise<ExitStatus> {
     return this.until(
-      () => this.status,
+      () => (this.pendingWrites === 0 ? this.status : undefined),
       timeoutMs,
       () => 'program did not exit',
     );
