@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
+import manifest from '../package.json' with { type: 'json' };
 
-const manifest = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
-
-/** The package version, read once from package.json. */
+/** The package version, from package.json (inlined when a module block is bundled). */
 export const TOOL_VERSION: string = manifest.version;
 export const TOOL_NAME: string = manifest.name;

@@ -48,13 +48,17 @@ export class ResultsFolder implements Disposable {
   private readonly madeFolders = new Set<string>();
   private variantDir: string;
 
-  constructor(resultsBase: string, journal: Journal) {
-    this.root = join(resultsBase, journal.header.jobId);
+  /**
+   * A job's folder `<resultsBase>/<job id>` with `<resultsBase>/latest` pointing at it; or, with `nested`,
+   * the folder `resultsBase` itself (the streams a block opens keep their results inside its task folder).
+   */
+  constructor(resultsBase: string, journal: Journal, options: { nested?: boolean } = {}) {
+    this.root = options.nested ? resultsBase : join(resultsBase, journal.header.jobId);
     this.variantDir = this.root;
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
     this.journalWriter = new JournalWriter(join(this.root, 'journal.jsonl'), journal.header);
     this.jobLog = openSync(join(this.root, 'job.log'), 'a', PRIVATE.mode);
-    pointLatest(resultsBase, journal.header.jobId);
+    if (!options.nested) pointLatest(resultsBase, journal.header.jobId);
     this.subscription = journal.subscribe((event) => this.record(event));
   }
 

@@ -1,4 +1,3 @@
-import { build } from 'esbuild';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,10 +18,20 @@ const bundles = new Map<string, Promise<string>>();
  */
 export async function moduleCommand(transport: Transport, block: ModuleBlock, ship: string): Promise<string> {
   const bundle = await bundleModule(block);
-  const remote = `${ship}/block.mjs`;
-  await transport.upload(bundle, remote);
-  return `node ${shellQuote(remote)}`;
+  const shipped = shippedBundles.get(transport) ?? new Map<string, Promise<string>>();
+  shippedBundles.set(transport, shipped);
+  let remote = shipped.get(bundle);
+  if (!remote) {
+    const path = `${ship}/block.mjs`;
+    remote = transport.upload(bundle, path).then(() => path);
+    shipped.set(bundle, remote);
+    remote.catch(() => shipped.delete(bundle));
+  }
+  return `node ${shellQuote(await remote)}`;
 }
+
+/** A bundle goes to a host once per transport; later tasks run the copy already there (it lives until close). */
+const shippedBundles = new WeakMap<Transport, Map<string, Promise<string>>>();
 
 function bundleModule(block: ModuleBlock): Promise<string> {
   let mtime: number;
@@ -61,6 +70,7 @@ async function buildBundle(block: ModuleBlock): Promise<string> {
     `import { runModuleBlock } from ${JSON.stringify(runtimePath)};`,
     `await runModuleBlock(blockModule, ${JSON.stringify(block.exportName)});`,
   ].join('\n');
+  const { build } = await import('esbuild');
   await runEsbuild(block.path, () =>
     build({
       stdin: {
@@ -74,9 +84,18 @@ async function buildBundle(block: ModuleBlock): Promise<string> {
       format: 'esm',
       target: 'node18',
       outfile,
+      // Native and optional packages stay out of the bundle; they load only if the block's code path needs them.
+      external: ['node-pty', 'esbuild', 'cpu-features', '*.node'],
       logLevel: 'silent',
       banner: {
-        js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);",
+        js: [
+          "import { createRequire as __batonRequire } from 'node:module';",
+          "import { fileURLToPath as __batonPath } from 'node:url';",
+          "import { dirname as __batonDirname } from 'node:path';",
+          'const require = __batonRequire(import.meta.url);',
+          'const __filename = __batonPath(import.meta.url);',
+          'const __dirname = __batonDirname(__filename);',
+        ].join(' '),
       },
     }),
   );
@@ -85,6 +104,7 @@ async function buildBundle(block: ModuleBlock): Promise<string> {
 }
 
 async function exportsOf(path: string): Promise<string[]> {
+  const { build } = await import('esbuild');
   const result = await runEsbuild(path, () =>
     build({
       entryPoints: [path],

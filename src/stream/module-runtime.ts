@@ -1,4 +1,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { StreamGroup } from './group.ts';
+import type { NestedStreams } from './nested.ts';
+import type { Stream } from './stream.ts';
 
 /** What a module block's exported function receives, built on the host from the block's environment. */
 export interface BlockContext {
@@ -11,6 +15,12 @@ export interface BlockContext {
   whiteboard: { write(text: string): void; append(text: string): void };
   env: Record<string, string | undefined>;
   log(...parts: unknown[]): void;
+  /**
+   * Open a stream from inside the block (`local`, `pty`, `ssh://...`); its results nest in this task's folder
+   * and come back with it. Streams still open when the function returns are closed.
+   */
+  open(name: string, host?: string): Promise<Stream>;
+  group(streams: readonly Stream[]): StreamGroup;
 }
 
 /** Run an exported function of a bundled module block; exit 0 when it resolves, 1 with the error on stderr when not. */
@@ -40,11 +50,28 @@ export async function runModuleBlock(
     },
     env,
     log: (...parts) => process.stderr.write(parts.map(String).join(' ') + '\n'),
+    open: async (name, host) => (nested ??= await nestedStreams(env)).open(name, host),
+    group: (streams) => new StreamGroup(streams),
   };
+  let nested: NestedStreams | undefined;
   try {
     await (fn as (context: BlockContext) => unknown)(context);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
+  } finally {
+    await nested?.close();
   }
+}
+
+/** Loaded on first use, so that a block that opens no stream carries no transport code into its run. */
+async function nestedStreams(env: Record<string, string | undefined>): Promise<NestedStreams> {
+  const { NestedStreams } = await import('./nested.ts');
+  const inherited = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        /^BATON_(SYNC|PARAM|VARIANT)/.test(entry[0]) && entry[1] !== undefined,
+    ),
+  );
+  return new NestedStreams(dirname(env.BATON_TASK_DIR ?? join(process.cwd(), 'data')), inherited);
 }

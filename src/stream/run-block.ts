@@ -29,7 +29,7 @@ export async function prepareBlock(
   return {
     command,
     env,
-    probe: [folders.data, folders.whiteboard],
+    probe: [folders.data, folders.whiteboard, `${folders.task}/streams`],
     collect: (localDir, result) => collect(transport, folders, localDir, result.present),
   };
 }
@@ -48,8 +48,9 @@ async function blockCommand(transport: Transport, block: Block, ship: string): P
 }
 
 /**
- * Bring the task's `data/` and `whiteboard` back next to the files the results writer keeps there. With a
- * probe answer only what exists is fetched (usually nothing: no round trip); without one, the whole folder.
+ * Bring the task's `data/`, `whiteboard` and the results of the streams it opened (`streams/`, `journal.jsonl`,
+ * `job.log`) back next to the files the results writer keeps there. With a probe answer only what exists is
+ * fetched (usually nothing: no round trip); without one, the whole folder.
  */
 async function collect(
   transport: Transport,
@@ -58,15 +59,15 @@ async function collect(
   present: boolean[] | undefined,
 ): Promise<void> {
   mkdirSync(join(localDir, 'data'), { recursive: true });
-  const [hasData = true, hasWhiteboard = true] = present ?? [];
-  if (!hasData && !hasWhiteboard) return;
-  if (!hasWhiteboard) {
+  const [hasData = true, hasWhiteboard = true, hasStreams = true] = present ?? [];
+  if (!hasData && !hasWhiteboard && !hasStreams) return;
+  if (!hasWhiteboard && !hasStreams) {
     await transport.download(folders.data, join(localDir, 'data'));
     return;
   }
   const landing = join(localDir, '.fetched');
   if (!(await transport.download(folders.task, landing))) return;
-  for (const entry of ['data', 'whiteboard']) {
+  for (const entry of ['data', 'whiteboard', 'streams', 'journal.jsonl', 'job.log']) {
     const fetched = join(landing, entry);
     if (!existsSync(fetched)) continue;
     rmSync(join(localDir, entry), { recursive: true, force: true });

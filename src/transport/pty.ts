@@ -6,10 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { spawn } from 'node-pty';
 import type { IPty } from 'node-pty';
 import { BatonError } from '../errors.ts';
-import { failedExecution } from './execution.ts';
+import { deferredExecution, failedExecution } from './execution.ts';
 import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
@@ -93,6 +92,8 @@ export class PtyTransport implements Transport {
     const size = this.host.kind === 'pty' ? this.host : undefined;
     let terminal: IPty;
     try {
+      // Loaded on first use: a bundled module block that opens no pty stream needs no native module.
+      const { spawn } = await import('node-pty');
       terminal = spawn(file, args, {
         name: 'xterm-256color',
         cols: size?.cols ?? DEFAULT_SIZE.cols,
@@ -134,6 +135,9 @@ export class PtyTransport implements Transport {
   }
 
   exec(request: ExecRequest): Execution {
+    if (!this.session && this.opening && !this.stateCell.ended) {
+      return deferredExecution(this.opening, () => this.exec(request));
+    }
     if (!this.session || this.stateCell.ended) {
       return failedExecution(this.error('TRANSPORT_CLOSED', 'the transport is not open'));
     }
@@ -190,7 +194,10 @@ export class PtyTransport implements Transport {
   /** Closing never hangs: each wait is bounded, and a shell that does not leave is killed with its whole session. */
   async close(): Promise<void> {
     if (this.stateCell.value === 'closed' && !this.terminal) return;
-    await within(this.kill('SIGKILL').catch(() => undefined), EXIT_GRACE_MS);
+    await within(
+      this.kill('SIGKILL').catch(() => undefined),
+      EXIT_GRACE_MS,
+    );
     this.session?.fail(this.error('TRANSPORT_CLOSED', 'the transport is closed'));
     const terminal = this.terminal;
     if (terminal && this.exited) {

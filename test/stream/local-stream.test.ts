@@ -90,3 +90,20 @@ test('a command not found on the host is its own error code', async (t) => {
   const record = await stream.runFg('no-such-command-anywhere --flag', { ignoreErrors: true });
   t.like(record, { status: 'failed', exitCode: 127, code: 'BLOCK_COMMAND_NOT_FOUND' });
 });
+
+test('a module block opens streams of its own; their results nest in its task folder', async (t) => {
+  const { stream, results } = await localStream('outer', { BATON_SYNC_MEMBER: 'outer' });
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  const record = await stream.runFg(module(join(blocks, 'module.ts#composed')));
+  t.is(record.status, 'passed', readFileSync(record.paths!.stderr, 'utf8'));
+  t.is(readFileSync(join(record.paths!.dir, 'whiteboard'), 'utf8'), 'inner-a:passed,inner-b:passed\n');
+  for (const inner of ['inner-a', 'inner-b']) {
+    const nested = join(record.paths!.dir, 'streams', inner, '01-echo');
+    t.is(readFileSync(join(nested, 'stdout'), 'utf8'), `nested in outer/${inner}\n`);
+    t.like(JSON.parse(readFileSync(join(nested, 'result.json'), 'utf8')), {
+      status: 'passed',
+      stream: inner,
+    });
+  }
+  t.regex(readFileSync(join(record.paths!.dir, 'journal.jsonl'), 'utf8'), /"kind":"task-end"/);
+});
