@@ -77,6 +77,7 @@ function canConnect(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
     socket.setTimeout(1000, () => {
+      // the deadline of one connection attempt; the caller polls
       socket.destroy();
       resolve(false);
     });

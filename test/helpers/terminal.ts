@@ -161,6 +161,7 @@ export class TerminalDriver {
         resolve(value);
       };
       const timer = setTimeout(() => {
+        // the deadline of the wait
         this.changeListeners.delete(listener);
         reject(new Error(`${describe()} within ${timeoutMs} ms; screen:\n${this.screen()}`));
       }, timeoutMs);

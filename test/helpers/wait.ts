@@ -15,3 +15,12 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
 }
+
+/**
+ * Let at least `ms` pass, for tests whose subject is time itself: that something does not happen within a
+ * period (a member is not lost while it sends heartbeats), or that a measured duration is reported. A slow
+ * machine only makes the period longer, never makes such a test fail. Never use it to wait for an event.
+ */
+export function letTimePass(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

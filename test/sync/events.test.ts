@@ -6,7 +6,7 @@ import { Journal } from '../../src/journal/journal.ts';
 import type { BarrierPhase, EventOf } from '../../src/journal/events.ts';
 import { toHistoryOp } from '../../src/sync/events.ts';
 import type { SyncLogRecord } from '../../src/sync/events.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor, letTimePass } from '../helpers/wait.ts';
 import { LineSocket, TOKEN, fieldsOf, startServer } from './support.ts';
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
@@ -143,7 +143,7 @@ test('O3: every outcome line carries waited_ms, and each generation logs its arr
   const [a, b] = await Promise.all(['a', 'b'].map((member) => LineSocket.member(t, server, member)));
   a.send('WAIT g count=2');
   await a.expect('QUEUED');
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  await letTimePass(30); // the spread and waited_ms under test
   b.send('WAIT g count=2');
   const goA = fieldsOf(await a.expect('GO'));
   t.true(Number(goA.waited_ms) >= 30);

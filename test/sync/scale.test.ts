@@ -11,6 +11,7 @@ import { resolveLimits } from '../../src/sync/limits.ts';
 import { BarrierRegistry } from '../../src/sync/registry.ts';
 import type { Member } from '../../src/sync/registry.ts';
 import { LineSocket, TOKEN, fieldsOf, startServer, verbOf } from './support.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const N = 1000;
 
@@ -116,12 +117,15 @@ function rawMember(port: number): Promise<RawMember> {
 }
 
 async function waitForArrivals(client: SyncClient, barrier: string, count: number): Promise<void> {
-  for (let attempt = 0; attempt < 2_000; attempt++) {
-    const [status] = await client.status(barrier);
-    if (status && Number(status.fields.count) - Number(status.fields.missing_count) === count) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`${barrier} never had ${count} arrivals`);
+  await waitFor(
+    async () => {
+      const [status] = await client.status(barrier);
+      return (
+        status !== undefined && Number(status.fields.count) - Number(status.fields.missing_count) === count
+      );
+    },
+    { what: `${count} arrivals at ${barrier}`, pollIntervalMs: 5 },
+  );
 }
 
 test.serial(

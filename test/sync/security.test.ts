@@ -8,7 +8,7 @@ import { Journal } from '../../src/journal/journal.ts';
 import { tokensEqual } from '../../src/sync/auth.ts';
 import { SyncClient } from '../../src/sync/client.ts';
 import { SyncServer } from '../../src/sync/server.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor, letTimePass } from '../helpers/wait.ts';
 import { LineSocket, TOKEN, connectClient, startServer } from './support.ts';
 
 test('S1: the server binds 127.0.0.1 by default, and another address needs the explicit opt-in', async (t) => {
@@ -182,7 +182,7 @@ test('S4: a connection that does not authenticate within the idle-unauthenticate
   t.is(await idle.next(), 'ERR auth-timeout');
   await idle.closed;
   const member = await LineSocket.member(t, server, 'a');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await letTimePass(300); // past the auth timeout: an authenticated member is not cut
   member.send('PING id=alive');
   t.regex(await member.next(), /^PONG .*id=alive$/);
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SyncServer } from '../../src/sync/server.ts';
 import { SyncClient } from '../../src/sync/client.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor, letTimePass } from '../helpers/wait.ts';
 import { TOKEN, startServer } from './support.ts';
 
 const script = fileURLToPath(new URL('../../src/sync/shell/baton-sync.sh', import.meta.url));
@@ -123,7 +123,7 @@ test('R4: the bash fallback sends heartbeats, so a long wait is not taken for a 
   t.teardown(() => node.destroy());
   const shell = runShell(server, 'sh1', ['wait', 'long', '2']);
   await arrived(node, 'long', 'sh1');
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await letTimePass(800); // well past grace: only heartbeats keep the shell member alive
   await node.wait('long', { count: 2 });
   t.is((await shell.done).code, 0);
 });

@@ -108,7 +108,7 @@ export class LineSocket {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error(`timed out waiting for ${String(match)}`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
+        const timer = setTimeout(resolve, remaining); // the deadline of the wait
         this.waiter = () => {
           clearTimeout(timer);
           this.waiter = undefined;
