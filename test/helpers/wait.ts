@@ -21,6 +21,10 @@ export async function waitFor<T>(
  * period (a member is not lost while it sends heartbeats), or that a measured duration is reported. A slow
  * machine only makes the period longer, never makes such a test fail. Never use it to wait for an event.
  */
-export function letTimePass(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+export async function letTimePass(ms: number): Promise<void> {
+  // A timer may fire a little early against the monotonic clock: sleep again for whatever is left.
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  }
 }
