@@ -1,10 +1,11 @@
 import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EventOf, JournalEvent } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import { JournalWriter } from '../journal/writer.ts';
 import type { Disposable } from '../journal/journal.ts';
 import { safeName } from '../stream/block.ts';
+import { ordinal } from '../stream/task.ts';
 import { decodeOutput } from '../stream/output.ts';
 import { formatEvent } from './format.ts';
 
@@ -64,12 +65,7 @@ export class ResultsFolder implements Disposable {
 
   /** The folder of a task, as the stream layer names it when it fetches the task's data. */
   taskDir(stream: string, index: number, block: string): string {
-    return join(
-      this.variantDir,
-      'streams',
-      safeName(stream),
-      `${String(index).padStart(2, '0')}-${safeName(block)}`,
-    );
+    return join(this.variantDir, 'streams', safeName(stream), `${ordinal(index)}-${safeName(block)}`);
   }
 
   /** The folder of the variant running now (its params.json, debug.log, whiteboard and data/). */
@@ -123,7 +119,7 @@ export class ResultsFolder implements Disposable {
   }
 
   private startVariant(event: EventOf<'variant-start'>): void {
-    const scenarioDir = `${String(event.scenarioIndex).padStart(2, '0')}-${safeName(event.scenario)}`;
+    const scenarioDir = `${ordinal(event.scenarioIndex)}-${safeName(event.scenario)}`;
     this.variantDir = join(this.root, 'scenarios', scenarioDir, safeName(event.variant) || 'default');
     mkdirSync(join(this.variantDir, 'data'), { recursive: true, mode: 0o700 });
     writeFileSync(
@@ -195,7 +191,7 @@ function pointLatest(resultsBase: string, jobId: string): void {
   const link = join(resultsBase, 'latest');
   try {
     rmSync(link, { force: true });
-    symlinkSync(relative(resultsBase, join(resultsBase, jobId)), link);
+    symlinkSync(jobId, link);
   } catch {
     return;
   }

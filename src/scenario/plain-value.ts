@@ -1,20 +1,9 @@
-import {
-  PyBytes,
-  PyComplex,
-  PyDate,
-  PyDateTime,
-  PyDict,
-  PyEllipsis,
-  PyFloat,
-  PySet,
-  PyTuple,
-  pyStr,
-} from '../mux/index.ts';
+import { PyBytes, PyDict, PyFloat, PySet, PyTuple, pyStr } from '../mux/index.ts';
 import type { PyValue } from '../mux/index.ts';
 
 /**
  * A multiplexer value as plain JavaScript, for scenario code and JSON: floats and safe ints are numbers, big
- * ints and dates are strings (as Python prints them), tuples and sets are arrays, dicts are objects keyed by
+ * ints, dates and the rest are strings (as Python prints them), tuples and sets are arrays, dicts are objects keyed by
  * the key's `str()`, bytes are base64.
  */
 export function plainValue(value: PyValue): unknown {
@@ -27,13 +16,5 @@ export function plainValue(value: PyValue): unknown {
   if (value instanceof PyDict)
     return Object.fromEntries(value.entries.map(([key, item]) => [pyStr(key), plainValue(item)]));
   if (value instanceof PyBytes) return Buffer.from(value.bytes).toString('base64');
-  if (
-    value instanceof PyDate ||
-    value instanceof PyDateTime ||
-    value instanceof PyComplex ||
-    value instanceof PyEllipsis
-  ) {
-    return pyStr(value);
-  }
   return pyStr(value);
 }

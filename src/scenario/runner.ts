@@ -71,7 +71,7 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
     await sync.close();
   }
   const exitCode = jobExitCode(variantResults);
-  const status: RunStatus = exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
+  const status = statusOf(exitCode);
   journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status, exitCode });
   const summary: JobSummary = {
     jobId: journal.header.jobId,
@@ -100,12 +100,13 @@ interface VariantRun {
 
 async function runVariant(run: VariantRun): Promise<VariantResult> {
   const { journal, variant } = run;
+  const name = variant.id || 'default';
   const started = performance.now();
   journal.emit({
     kind: 'variant-start',
     scenario: run.scenario,
     scenarioIndex: run.scenarioIndex,
-    variant: variant.id || 'default',
+    variant: name,
     index: variant.index,
     total: variant.total,
     params: variant.values,
@@ -123,9 +124,9 @@ async function runVariant(run: VariantRun): Promise<VariantResult> {
   const taskFailure = await close();
   failure ??= taskFailure;
   const exitCode = failure === undefined ? EXIT.ok : exitCodeOf(failure);
-  const status: RunStatus = exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
+  const status = statusOf(exitCode);
   const durationMs = Math.round(performance.now() - started);
-  journal.emit({ kind: 'variant-end', variant: variant.id || 'default', status, durationMs });
+  journal.emit({ kind: 'variant-end', variant: name, status, durationMs });
   if (failure !== undefined) {
     journal.emit({
       kind: 'log',
@@ -136,7 +137,7 @@ async function runVariant(run: VariantRun): Promise<VariantResult> {
   }
   return {
     scenario: run.scenario,
-    variant: variant.id || 'default',
+    variant: name,
     status,
     exitCode,
     durationMs,
@@ -150,6 +151,11 @@ function describeFailure(failure: unknown): { code: string; message: string } {
     code: 'INTERNAL',
     message: failure instanceof Error ? (failure.stack ?? failure.message) : String(failure),
   };
+}
+
+/** A run's status from its exit code: 1 is a failed scenario; bad input and a failed environment are errors. */
+function statusOf(exitCode: ExitCode): RunStatus {
+  return exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
 }
 
 /** Bad input dominates, then a failed environment, then a failed scenario. */

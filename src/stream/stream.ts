@@ -7,7 +7,7 @@ import { checkBlockFiles, resolveBlock } from './block.ts';
 import type { Block, BlockRef } from './block.ts';
 import { prepareBlock } from './run-block.ts';
 import { TaskArea } from './task-area.ts';
-import { describeEnd, isFailure, TaskError } from './task.ts';
+import { describeEnd, isFailure, ordinal, TaskError } from './task.ts';
 import type { TaskHandle, TaskRecord } from './task.ts';
 import { encodeOutput } from './output.ts';
 
@@ -118,7 +118,7 @@ export class Stream {
     let resolveDone!: (record: TaskRecord) => void;
     const done = new Promise<TaskRecord>((resolve) => (resolveDone = resolve));
     const task: Task = {
-      id: `${this.name}/${String(index).padStart(2, '0')}`,
+      id: `${this.name}/${ordinal(index)}`,
       stream: this.name,
       block,
       index,
@@ -179,7 +179,7 @@ export class Stream {
     if (task.state === 'running') await this.stop(task, { status: 'cancelled', code: 'TASK_CANCELLED' });
   }
 
-  /** Signal the running task; with SIGKILL or SIGTERM the queued tasks are cancelled too. */
+  /** Cancel the queued tasks and send `signal` to the running one. */
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     for (const task of this.queue.splice(0)) {
       this.finish(task, {
@@ -243,15 +243,13 @@ export class Stream {
       });
       const result = await task.execution.result;
       const { exitCode, signal } = result;
-      const fetched = dir
-        ? await prepared.collect(dir, result).catch((error: unknown) => errorMessage(error))
+      const collectProblem = dir
+        ? await prepared.collect(dir, result).then(
+            () => undefined,
+            (error: unknown) => errorMessage(error),
+          )
         : undefined;
-      this.finish(
-        task,
-        this.outcome(task, exitCode, signal),
-        dir,
-        typeof fetched === 'string' ? fetched : undefined,
-      );
+      this.finish(task, this.outcome(task, exitCode, signal), dir, collectProblem);
     } catch (error) {
       this.finish(task, this.failure(task, error), dir);
     } finally {

@@ -1,6 +1,7 @@
 import { BatonError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import { shellQuote } from '../transport/shell-script.ts';
+import { ordinal } from './task.ts';
 
 /** How many task folders one command makes: a task then costs no round trip of its own to get its folder. */
 const BATCH = 32;
@@ -23,17 +24,14 @@ export class TaskArea {
     this.root ??= this.transport.makeTempDir('baton-tasks-');
     const root = await this.root;
     while (index > this.made) await this.makeBatch(root);
-    const name = String(index).padStart(2, '0');
+    const name = ordinal(index);
     const task = `${root}/${name}`;
     return { task, data: `${task}/data`, whiteboard: `${task}/whiteboard`, ship: `${root}/ship/${name}` };
   }
 
   private async makeBatch(root: string): Promise<void> {
     const from = this.made + 1;
-    const folders = Array.from(
-      { length: BATCH },
-      (_, offset) => `${root}/${String(from + offset).padStart(2, '0')}/data`,
-    );
+    const folders = Array.from({ length: BATCH }, (_, offset) => `${root}/${ordinal(from + offset)}/data`);
     let stderr = '';
     const { exitCode } = await this.transport.exec({
       command: `mkdir -p ${folders.map(shellQuote).join(' ')}`,

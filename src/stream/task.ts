@@ -31,6 +31,11 @@ export interface TaskRecord {
   paths?: { dir: string; stdout: string; stderr: string; data: string };
 }
 
+/** `01`, `02`, ... `100`: how tasks (and scenarios) are numbered in ids and folder names, so they sort. */
+export function ordinal(index: number): string {
+  return String(index).padStart(2, '0');
+}
+
 export function isFailure(record: TaskRecord): boolean {
   return record.status !== 'passed';
 }

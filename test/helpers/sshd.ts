@@ -70,14 +70,14 @@ export async function freePort(): Promise<number> {
 
 function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    // One attempt with its own deadline (the caller polls): ready means the server sent its banner.
+    const socket = connect({ host, port, timeout: 1000 });
     socket.once('data', () => {
       socket.destroy();
       resolve(true);
     });
     socket.once('error', () => resolve(false));
-    socket.setTimeout(1000, () => {
-      // the deadline of one connection attempt; the caller polls
+    socket.once('timeout', () => {
       socket.destroy();
       resolve(false);
     });

@@ -156,12 +156,11 @@ export class TerminalDriver {
       const listener = () => {
         const value = check();
         if (value === undefined) return;
-        clearTimeout(timer);
+        clearTimeout(waitDeadline);
         this.changeListeners.delete(listener);
         resolve(value);
       };
-      const timer = setTimeout(() => {
-        // the deadline of the wait
+      const waitDeadline = setTimeout(() => {
         this.changeListeners.delete(listener);
         reject(new Error(`${describe()} within ${timeoutMs} ms; screen:\n${this.screen()}`));
       }, timeoutMs);

@@ -14,11 +14,20 @@ export const defaultCommand: Command = {
   summary: 'Open the console on the embedded default',
   usage: 'baton',
   async run(_args, io) {
-    writeLine(io.stdout, 'baton: the console is not built yet; running the demo scenario on local streams instead:');
+    writeLine(
+      io.stdout,
+      'baton: the console is not built yet; running the demo scenario on local streams instead:',
+    );
     writeLine(io.stdout, `baton: baton run ${demoScenario}\n`);
     const code = await runCommand.run([demoScenario], io);
-    writeLine(io.stdout, '\nbaton: every task left its folder under results/latest (stdout, stderr, result.json, data/).');
-    writeLine(io.stdout, "baton: 'baton --help' lists the commands; 'baton run examples/netperf.ts' runs the netperf example.");
+    writeLine(
+      io.stdout,
+      '\nbaton: every task left its folder under results/latest (stdout, stderr, result.json, data/).',
+    );
+    writeLine(
+      io.stdout,
+      "baton: 'baton --help' lists the commands; 'baton run examples/netperf.ts' runs the netperf example.",
+    );
     return code;
   },
 };

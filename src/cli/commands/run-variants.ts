@@ -1,17 +1,11 @@
 import { BatonError } from '../../errors.ts';
 import { selectVariants } from '../../scenario/mux-variants.ts';
+import type { VariantSelection } from '../../scenario/mux-variants.ts';
 import type { ScenarioVariant } from '../../scenario/variant.ts';
-
-export interface VariantSelection {
-  files: string[];
-  filterOnly: string[];
-  filterOut: string[];
-  inject: string[];
-}
 
 /** The variants `baton run` iterates, or undefined for one variant without params. */
 export function variantSource(
-  selection: VariantSelection,
+  selection: Required<Omit<VariantSelection, 'muxPaths'>>,
   cwd: string,
 ): (() => Iterable<ScenarioVariant>) | undefined {
   if (selection.files.length === 0) {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BatonError, EXIT } from '../../errors.ts';
+import { BatonError } from '../../errors.ts';
 import { summaryLine } from '../../report/job-report.ts';
 import type { VariantResult } from '../../report/job-report.ts';
 import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
@@ -55,7 +55,6 @@ export const runCommand: Command = {
       },
       io.cwd,
     );
-    const plain = !io.stdout.isTTY || io.env.CI === 'true';
     const print = (result: VariantResult) => {
       const mark = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'ERROR';
       writeLine(
@@ -73,9 +72,8 @@ export const runCommand: Command = {
       onVariantEnd: print,
       command: 'run',
     });
-    if (!plain) writeLine(io.stdout, '');
     writeLine(io.stdout, `results: ${summary.resultsDir}`);
     writeLine(io.stdout, summaryLine(summary));
-    return summary.exitCode ?? EXIT.failed;
+    return summary.exitCode;
   },
 };
