@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { IPty } from 'node-pty';
-import { BatonError } from '../errors.ts';
+import { BatonError, errorMessage } from '../errors.ts';
 import { deferredExecution, failedExecution } from './execution.ts';
 import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
@@ -103,7 +103,7 @@ export class PtyTransport implements Transport {
         encoding: null,
       });
     } catch (error) {
-      throw this.error('TRANSPORT_SPAWN_FAILED', `cannot start ${file}: ${(error as Error).message}`, error);
+      throw this.error('TRANSPORT_SPAWN_FAILED', `cannot start ${file}: ${errorMessage(error)}`, error);
     }
     this.terminal = terminal;
     const session = new ShellSession({

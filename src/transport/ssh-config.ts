@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
-import { BatonError } from '../errors.ts';
+import { BatonError, errorMessage } from '../errors.ts';
 import type { TransportOptions } from './options.ts';
 import type { HostSpec } from './transport.ts';
 
@@ -68,18 +68,14 @@ export function loadSshConfig(path: string | undefined): SSHConfig {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (path === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return SSHConfig.parse('');
-    throw new BatonError(
-      'SSH_CONFIG_INVALID',
-      `cannot read ssh config ${file}: ${(error as Error).message}`,
-      {
-        file,
-      },
-    );
+    throw new BatonError('SSH_CONFIG_INVALID', `cannot read ssh config ${file}: ${errorMessage(error)}`, {
+      file,
+    });
   }
   try {
     return SSHConfig.parse(text);
   } catch (error) {
-    throw new BatonError('SSH_CONFIG_INVALID', `ssh config ${file}: ${(error as Error).message}`, { file });
+    throw new BatonError('SSH_CONFIG_INVALID', `ssh config ${file}: ${errorMessage(error)}`, { file });
   }
 }
 

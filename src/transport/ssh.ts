@@ -4,7 +4,7 @@
  * `execPerCommand`, each in its own exec channel. A lost connection makes the stream `lost` and fails the
  * running command with HOST_LOST, keeping the output already delivered.
  */
-import { BatonError } from '../errors.ts';
+import { BatonError, errorMessage } from '../errors.ts';
 import { deferredExecution, failedExecution } from './execution.ts';
 import { SSH_DEFAULTS } from './options.ts';
 import type { TransportOptions } from './options.ts';
@@ -167,7 +167,7 @@ export class SshTransport implements Transport {
   /** A channel that could not open: the host was lost meanwhile, or the server refused it. */
   private channelError(error: unknown, what: string): BatonError {
     if (this.lostError) return this.lostError;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return new BatonError(
       'TRANSPORT_SPAWN_FAILED',
       `${this.label}: cannot open ${what}: ${reason}`,
