@@ -3,7 +3,8 @@
 
     AVOCADO_SRC=/path/to/avocado python3 bench/mux/reference.py FILE PHASE KEY
 
-PHASE is load, iterate, ids or params, as in phase.ts. Prints one JSON line like phase.ts.
+PHASE is load, iterate, leaves, ids or params, as in phase.ts (iterate and leaves are the same here: the
+reference's iteration builds each variant's list of leaves). Prints one JSON line like phase.ts.
 """
 import json
 import os
@@ -29,7 +30,7 @@ load_ms = (time.perf_counter() - load_start) * 1000
 
 count = 0
 start = time.perf_counter()
-if phase == "iterate":
+if phase in ("iterate", "leaves"):
     for variant in mux.MuxTree(root):
         count += 1
 elif phase == "ids":

@@ -49,7 +49,12 @@ export class Journal {
     const event = { ...body, seq: ++this.seq, t: roundMs(this.now() - this.origin) };
     for (const subscriber of this.subscribers) subscriber(event);
     for (const failure of this.subscriberFailures.splice(0)) {
-      this.emit({ kind: 'log', level: 'error', code: 'INTERNAL', message: `a journal subscriber failed: ${String(failure)}` });
+      this.emit({
+        kind: 'log',
+        level: 'error',
+        code: 'INTERNAL',
+        message: `a journal subscriber failed: ${String(failure)}`,
+      });
     }
     return event;
   }

@@ -171,6 +171,7 @@ export class CombinationIterator implements IterableIterator<Combination> {
 
   /** Move to the next valid combination (in `current`); false when there is none left. */
   advance(): boolean {
+    if (this.started && this.stepInnermost()) return true;
     if (this.started && !this.backtrack()) return false;
     this.started = true;
     this.current.unchanged = this.depth;
@@ -182,6 +183,28 @@ export class CombinationIterator implements IterableIterator<Combination> {
       if (!this.backtrack()) return false;
       if (this.depth < this.current.unchanged) this.current.unchanged = this.depth;
     }
+  }
+
+  /**
+   * The common step, taken without the general walk: the innermost choice moves on to an alternative that
+   * is a single leaf ending the combination (the last `!mux` of a product of leaves), with no filters.
+   */
+  private stepInnermost(): boolean {
+    const at = this.top - 1;
+    if (at < 0 || this.masks.active) return false;
+    const program = this.program;
+    const choice = this.choiceSlot[at];
+    const index = this.choiceIndex[at] + 1;
+    if (index >= program.alternativeCount[choice]) return false;
+    const slot = program.alternatives[program.alternativesAt[choice] + index];
+    const current = this.current;
+    const depth = current.length - 1;
+    if (program.isChoice[slot] === 1 || program.next[slot] !== END || this.choiceDepth[at] !== depth)
+      return false;
+    this.choiceIndex[at] = index;
+    current.leaves[depth] = program.leaf[slot];
+    current.unchanged = depth;
+    return true;
   }
 
   /** Walk forward from the current slot to the end; false when a leaf makes the combination invalid. */

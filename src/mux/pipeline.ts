@@ -9,13 +9,15 @@ import type { CompiledLeaf, VariantPlan } from './compile.ts';
 import { Diagnostics } from './diagnostics.ts';
 import type { MuxDiagnostic } from './diagnostics.ts';
 import { combinations } from './expand.ts';
+import type { CombinationIterator } from './expand.ts';
 import { compileGlob, globMatches } from './glob.ts';
 import { IdBuilder } from './ids.ts';
 import { applyInjections } from './inject.ts';
 import { loadVariantTree } from './load.ts';
 import type { MuxFileReader } from './load.ts';
 import type { MuxNode } from './tree.ts';
-import { Variant } from './variant.ts';
+import { Variant, linkLeaf } from './variant.ts';
+import type { LeafLink, VariantContext } from './variant.ts';
 
 export interface VariantOptions {
   /** `[INJECT:]FILE` arguments, merged in order. */
@@ -84,26 +86,44 @@ function prepare(options: VariantOptions): PreparedVariants {
 
 /** The variants of a plan, lazily (each is computed when asked for), in the reference's order. */
 export function expandVariants(plan: VariantPlan): IterableIterator<Variant> {
-  const source = combinations(plan.program, plan.masks, plan.leaves.length);
-  const ids = new IdBuilder();
-  let index = 0;
-  const result = { value: undefined as unknown as Variant, done: false };
-  // The compiled leaves of the current combination, updated from where it changed.
-  const scratch: CompiledLeaf[] = [];
-  return {
-    [Symbol.iterator]() {
-      return this;
-    },
-    next(): IteratorResult<Variant> {
-      if (!source.advance()) return { value: undefined, done: true };
-      const { leaves, length, unchanged } = source.current;
-      for (let position = unchanged; position < length; position++) {
-        scratch[position] = plan.leaves[leaves[position]]!;
-      }
-      result.value = new Variant(plan, scratch.slice(0, length), index++, ids);
-      return result;
-    },
-  };
+  return new VariantIterator(plan);
+}
+
+class VariantIterator implements IterableIterator<Variant> {
+  private readonly source: CombinationIterator;
+  private readonly leaves: readonly CompiledLeaf[];
+  private readonly context: VariantContext;
+  /** Links of the current combination's leaves but its last, by position; the first `linked` are valid. */
+  private readonly links: LeafLink[] = [];
+  private linked = 0;
+  private index = 0;
+
+  constructor(plan: VariantPlan) {
+    this.leaves = plan.leaves;
+    this.context = { plan, ids: new IdBuilder() };
+    this.source = combinations(plan.program, plan.masks, plan.leaves.length);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  // A fresh result each time: once inlined into a for-of loop, V8 need not allocate it at all.
+  next(): IteratorResult<Variant> {
+    const source = this.source;
+    if (!source.advance()) return { value: undefined, done: true };
+    const { leaves, length, unchanged } = source.current;
+    const links = this.links;
+    const kept = Math.min(unchanged, this.linked);
+    let up = kept > 0 ? links[kept - 1] : undefined;
+    for (let position = kept; position < length - 1; position++) {
+      up = linkLeaf(this.leaves[leaves[position]], up);
+      links[position] = up;
+    }
+    this.linked = Math.max(0, length - 1);
+    const last = length > 0 ? this.leaves[leaves[length - 1]] : undefined;
+    return { value: new Variant(this.context, up, last, this.index++), done: false };
+  }
 }
 
 function checkDepth(tree: MuxNode, diagnostics: Diagnostics): void {

@@ -25,53 +25,83 @@ export interface VariantLeaf {
 
 export const DEFAULT_MUX_PATHS: readonly string[] = ['/run/*'];
 
+/**
+ * A combination's leaves as a persistent list, from the last leaf up: consecutive variants share the
+ * links of their common prefix, so producing a variant costs the leaves that changed, not all of them.
+ */
+export interface LeafLink {
+  readonly leaf: CompiledLeaf;
+  readonly up: LeafLink | undefined;
+  /** How many leaves the list holds from here up. */
+  readonly count: number;
+}
+
+export function linkLeaf(leaf: CompiledLeaf, up: LeafLink | undefined): LeafLink {
+  return { leaf, up, count: up ? up.count + 1 : 1 };
+}
+
+/** What the variants of one expansion share: the plan, and the id builder that reuses the previous id's work. */
+export interface VariantContext {
+  readonly plan: VariantPlan;
+  readonly ids: IdBuilder;
+}
+
 export class Variant {
   /** Position among the variants produced (0-based). */
   readonly index: number;
-  private readonly plan: VariantPlan;
-  private readonly ids: IdBuilder;
-  private readonly compiled: CompiledLeaf[];
+  private readonly context: VariantContext;
+  /** The combination: its last leaf, and the links of the leaves before it (shared with other variants). */
+  private readonly lastLeaf: CompiledLeaf | undefined;
+  private readonly up: LeafLink | undefined;
+  private cachedLeaves: readonly VariantLeaf[] | undefined;
   private cachedId: string | undefined;
-  private resolved: readonly VariantLeaf[] | undefined;
 
-  /**
-   * `leaves` are the compiled leaves of the combination (the variant keeps the array). `ids` is shared
-   * by the variants of one expansion, so that each id reuses the previous one's work.
-   */
-  constructor(plan: VariantPlan, leaves: CompiledLeaf[], index: number, ids = new IdBuilder()) {
+  /** `lastLeaf` is the combination's last leaf (undefined when it has none), `up` links the others. */
+  constructor(
+    context: VariantContext,
+    up: LeafLink | undefined,
+    lastLeaf: CompiledLeaf | undefined,
+    index: number,
+  ) {
     this.index = index;
-    this.plan = plan;
-    this.ids = ids;
-    this.compiled = leaves;
+    this.context = context;
+    this.up = up;
+    this.lastLeaf = lastLeaf;
   }
 
-  /** A variant from leaf indexes (in the plan, pre-order). */
+  /** A variant from leaf indexes (in the plan, pre-order), with an id builder of its own unless given one. */
   static of(plan: VariantPlan, leafIndexes: ArrayLike<number>, index = 0, ids = new IdBuilder()): Variant {
-    return new Variant(
-      plan,
-      Array.from(leafIndexes, (leaf) => plan.leaves[leaf]),
-      index,
-      ids,
-    );
+    let up: LeafLink | undefined;
+    for (let position = 0; position < leafIndexes.length - 1; position++)
+      up = linkLeaf(plan.leaves[leafIndexes[position]], up);
+    const last = leafIndexes.length > 0 ? plan.leaves[leafIndexes[leafIndexes.length - 1]] : undefined;
+    return new Variant({ plan, ids }, up, last, index);
+  }
+
+  get leafCount(): number {
+    return this.lastLeaf === undefined ? 0 : this.up === undefined ? 1 : this.up.count + 1;
   }
 
   /** Indexes of the leaves in the plan (tree pre-order). */
   get leafIndexes(): number[] {
-    return this.compiled.map((leaf) => leaf.index);
+    return this.compiledLeaves().map((leaf) => leaf.index);
   }
 
   /** The leaves, in tree pre-order, as this variant sees them (path overrides applied). */
   get leaves(): readonly VariantLeaf[] {
-    if (!this.plan.overrides) return this.compiled;
-    if (this.resolved) return this.resolved;
-    const plan = this.plan;
-    const active = activeDeclarers(plan.overrides!, this.leafIndexes);
-    this.resolved = this.compiled.map((leaf) => resolveLeaf(plan, leaf, active));
-    return this.resolved;
+    if (this.cachedLeaves) return this.cachedLeaves;
+    const compiled = this.compiledLeaves();
+    const plan = this.context.plan;
+    if (!plan.overrides) return (this.cachedLeaves = compiled);
+    const active = activeDeclarers(
+      plan.overrides,
+      compiled.map((leaf) => leaf.index),
+    );
+    return (this.cachedLeaves = compiled.map((leaf) => resolveLeaf(plan, leaf, active)));
   }
 
   get id(): string {
-    this.cachedId ??= this.ids.id(this.leaves);
+    this.cachedId ??= this.context.ids.id(this.leaves);
     return this.cachedId;
   }
 
@@ -87,6 +117,14 @@ export class Variant {
   /** Parameter lookup in this variant, with the given mux-paths (the reference's `--mux-path`). */
   params(muxPaths: readonly string[] = DEFAULT_MUX_PATHS): MuxParams {
     return new MuxParams(this.leaves, muxPaths);
+  }
+
+  private compiledLeaves(): CompiledLeaf[] {
+    const count = this.leafCount;
+    const leaves = new Array<CompiledLeaf>(count);
+    if (count > 0) leaves[count - 1] = this.lastLeaf!;
+    for (let link = this.up; link; link = link.up) leaves[link.count - 1] = link.leaf;
+    return leaves;
   }
 }
 

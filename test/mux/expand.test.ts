@@ -53,6 +53,41 @@ test('the incremental id builder gives the same ids as a fresh computation', (t)
   }
 });
 
+test('variants kept after the walk hold their own leaves, also when combinations differ in length', (t) => {
+  // Alternatives with one, three and zero extra leaves, so that a combination's shared prefix, its last leaf
+  // and its length all change between neighbours.
+  const files = {
+    'main.yaml':
+      'a: !mux\n  one:\n  many:\n    p:\n    q: !mux\n      r:\n      s:\n  deep: !mux\n    u:\n    v:\nb:\nc: !mux\n  x:\n  y:\n',
+  };
+  const prepared = prepare(files);
+  const kept = [...expandVariants(prepared.plan!)];
+  const expected = [
+    'a/one b c/x',
+    'a/one b c/y',
+    'a/many/p a/many/q/r b c/x',
+    'a/many/p a/many/q/r b c/y',
+    'a/many/p a/many/q/s b c/x',
+    'a/many/p a/many/q/s b c/y',
+    'a/deep/u b c/x',
+    'a/deep/u b c/y',
+    'a/deep/v b c/x',
+    'a/deep/v b c/y',
+  ];
+  t.deepEqual(
+    kept.map((variant) => variant.paths.map((path) => path.slice('/run/'.length)).join(' ')),
+    expected,
+  );
+  for (const variant of kept) {
+    t.is(variant.leafCount, variant.leaves.length);
+    t.deepEqual(Variant.of(prepared.plan!, variant.leafIndexes).paths, variant.paths);
+  }
+  t.deepEqual(
+    kept.map((variant) => variant.index),
+    expected.map((_, index) => index),
+  );
+});
+
 /** The reference's per-variant check (MuxTree._valid_variant), for comparison with the pruned walk. */
 function referenceValid(
   leaves: { pathSlash: string; filterOnly: readonly string[]; filterOut: readonly string[] }[],
