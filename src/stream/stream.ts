@@ -227,7 +227,7 @@ export class Stream {
     try {
       const prepared = await prepareBlock(this.transport, this.area, task.block, {
         index: task.index,
-        env: { ...this.options.env, ...task.options.env },
+        env: task.options.env ?? {},
       });
       if (task.ending)
         return this.finish(task, {
@@ -237,6 +237,7 @@ export class Stream {
       task.execution = this.transport.exec({
         command: prepared.command,
         env: prepared.env,
+        ...(this.options.env ? { sharedEnv: this.options.env } : {}),
         onStdout: (chunk) => this.output(task, 'stdout', chunk),
         onStderr: (chunk) => this.output(task, 'stderr', chunk),
         probe: prepared.probe,

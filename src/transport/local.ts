@@ -99,7 +99,10 @@ export class LocalTransport implements Transport {
       });
       return failedExecution(error);
     }
-    const extraEnv = request.env === undefined ? this.options.env : { ...this.options.env, ...request.env };
+    const extraEnv =
+      request.env === undefined && request.sharedEnv === undefined
+        ? this.options.env
+        : { ...this.options.env, ...request.sharedEnv, ...request.env };
     const child = spawn(this.options.shell ?? DEFAULT_SHELL, ['-c', request.command], {
       cwd: request.cwd ?? this.options.cwd,
       // No environment of its own: node then passes process.env without copying it.

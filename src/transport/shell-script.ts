@@ -3,6 +3,7 @@
  * printing sentinel markers (see sentinel.ts). POSIX sh only; bash-only parts fail silently under sh.
  */
 import { BatonError } from '../errors.ts';
+import type { ExecRequest } from './transport.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -11,11 +12,14 @@ export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The variable naming a plain shell's environment file (shared-env.ts), in the host's temporary folder. */
+export const ENV_FILE_VARIABLE = '__baton_e';
+
 /** The variable holding a newline in a plain shell, so that a command of several lines travels as one line. */
 const NEWLINE = '__baton_nl';
 
 /** `text` as one single-quoted shell word on a single line: newlines come from $__baton_nl. */
-function oneLineQuote(text: string): string {
+export function oneLineQuote(text: string): string {
   return shellQuote(text).replaceAll('\n', `'"$${NEWLINE}"'`);
 }
 
@@ -57,7 +61,8 @@ export interface ScriptContext {
  * The command loop of a plain shell. Each turn forks the subshell for the next command before that command
  * arrives, so the fork is paid while the stream is idle: the subshell reads one line (`SEQ COMMAND`), reports
  * `SEQ=TURN`, and evals the command with stdin from /dev/null (`exit 3` ends only the subshell). The shell then
- * reports the turn's status on stdout and the end of its stderr. While it waits for its line the subshell
+ * reports the turn's status on stdout and the end of its stderr, and sources the environment file a command left
+ * (shared-env.ts) before the next turn forks. While it waits for its line the subshell
  * ignores signals; if it dies anyway (SIGKILL), its turn matches no command. The end of input ends the shell.
  */
 function commandLoop(prefix: string): string {
@@ -66,7 +71,8 @@ function commandLoop(prefix: string): string {
     `${NEWLINE}='\n'; __baton_k=0; while :; do __baton_k=$((__baton_k + 1)); ` +
     "( trap '' INT TERM HUP QUIT; IFS=' ' read -r __baton_n __baton_l || { kill -s TERM $$; exit 0; }; " +
     `trap - INT TERM HUP QUIT; ${printMarker(prefix, '"$__baton_n"', '=', turn)}; eval "$__baton_l" </dev/null ); ` +
-    `${printMarker(prefix, turn, ':', '"$?"')}; ${printMarker(prefix, turn, ';')}; done`
+    `${printMarker(prefix, turn, ':', '"$?"')}; ${printMarker(prefix, turn, ';')}; ` +
+    `if [ -f "$${ENV_FILE_VARIABLE}" ]; then . "$${ENV_FILE_VARIABLE}"; rm -f "$${ENV_FILE_VARIABLE}"; fi; done`
   );
 }
 
@@ -87,41 +93,58 @@ export function startupLine(
   const ready = `${printMarker(context.prefix, 0, '+', '$$')}; ${enter}; ${printMarker(context.prefix, 0, ':', '$?')}`;
   if (context.terminal) return `${quiet}${exportLine(env)}${ready}\n`;
   // One brace group: the shell has read all of it before it reports ready, so it never reads a command line.
-  return `{ ${exportLine(env)}${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
+  const envFile = `${ENV_FILE_VARIABLE}=\${TMPDIR:-/tmp}/baton-env-$$`;
+  return `{ ${exportLine(env)}${envFile}; ${probeFunction(context.prefix)}; ${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
 }
 
 /** One command: a line for the plain shell's loop, or a line typed into the terminal's shell. */
 export function commandLine(
   context: ScriptContext,
   seq: number,
-  request: { command: string; env?: Record<string, string>; cwd?: string; probe?: readonly string[] },
+  request: Pick<ExecRequest, 'command' | 'env' | 'sharedEnv' | 'cwd' | 'probe'>,
 ): string {
   if (context.terminal) {
     const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
-    return terminalCommandLine(context.prefix, seq, `${exportLine(request.env)}${enter}`, request.command);
+    const env = request.sharedEnv ? { ...request.sharedEnv, ...request.env } : request.env;
+    return terminalCommandLine(context.prefix, seq, `${exportLine(env)}${enter}`, request.command);
   }
+  // A plain shell's session adds the shared environment when it writes the line (shared-env.ts).
   const enter = request.cwd === undefined ? '' : `cd ${oneLineQuote(request.cwd)} && `;
-  const probe =
-    request.probe === undefined
-      ? ''
-      : `trap ${oneLineQuote(probeScript(context.prefix, request.probe))} EXIT; `;
+  const probe = request.probe === undefined ? '' : `trap ${oneLineQuote(probeTrap(request.probe))} EXIT; `;
   return `${seq} ${probe}${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)}\n`;
 }
 
+/** The function the exit trap of a probed command calls, defined once by the plain shell's start-up line. */
+const PROBE_FUNCTION = '__baton_probe';
+
 /**
- * The exit trap of a probed command: with shell builtins only (no fork), a bit per path that is a file or a
- * folder with something in it, printed as a `probe` marker before the loop prints the status. An exit trap
- * keeps the command's exit status, and runs after `exit N` in the command too.
+ * `__baton_probe BASE NAME...`: with shell builtins only (no fork), a bit per `BASE/NAME` that is a file or a
+ * folder with something in it, printed as a `probe` marker before the loop prints the status. Run from an exit
+ * trap, which keeps the command's exit status and runs after `exit N` in the command too.
  */
-function probeScript(prefix: string, paths: readonly string[]): string {
-  const each = paths.map(shellQuote).join(' ');
+function probeFunction(prefix: string): string {
   return (
-    `__baton_r=0; __baton_b=1; for __baton_p in ${each}; do ` +
+    `${PROBE_FUNCTION}() { __baton_d=$1; shift; __baton_r=0; __baton_b=1; for __baton_p in "$@"; do ` +
+    '__baton_p=$__baton_d$__baton_p; ' +
     'if [ -f "$__baton_p" ]; then __baton_r=$((__baton_r | __baton_b)); ' +
     'elif [ -d "$__baton_p" ]; then for __baton_f in "$__baton_p"/* "$__baton_p"/.[!.]* "$__baton_p"/..?*; do ' +
     'if [ -e "$__baton_f" ] || [ -L "$__baton_f" ]; then __baton_r=$((__baton_r | __baton_b)); break; fi; done; fi; ' +
-    `__baton_b=$((__baton_b * 2)); done; ${printMarker(prefix, '"$__baton_n"', '?', '"$__baton_r"')}`
+    `__baton_b=$((__baton_b * 2)); done; ${printMarker(prefix, '"$__baton_n"', '?', '"$__baton_r"')}; }`
   );
+}
+
+/**
+ * The exit trap of a probed command: the paths as their longest common folder and the names below it, so
+ * that the line the subshell reads (a byte at a time: `read` cannot read ahead on a pipe) stays short.
+ */
+function probeTrap(paths: readonly string[]): string {
+  let base = paths[0] ?? '';
+  for (const path of paths) {
+    while (!path.startsWith(base)) base = base.slice(0, -1);
+  }
+  base = base.slice(0, base.lastIndexOf('/') + 1);
+  const names = paths.map((path) => shellQuote(path.slice(base.length))).join(' ');
+  return `${PROBE_FUNCTION} ${shellQuote(base)} ${names}`;
 }
 
 /**
@@ -142,10 +165,11 @@ function terminalCommandLine(prefix: string, seq: number, setup: string, command
 /** The start of a command run alone (an exec channel): report its pid, then become the command. */
 export function execChannelCommand(
   prefix: string,
-  request: { command: string; env?: Record<string, string>; cwd?: string; probe?: readonly string[] },
+  request: Pick<ExecRequest, 'command' | 'env' | 'sharedEnv' | 'cwd'>,
 ): string {
   const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
-  return `${printMarker(prefix, 1, '+', '$$')}; ${exportLine(request.env)}${enter}exec sh -c ${shellQuote(request.command)} </dev/null`;
+  const env = request.sharedEnv ? { ...request.sharedEnv, ...request.env } : request.env;
+  return `${printMarker(prefix, 1, '+', '$$')}; ${exportLine(env)}${enter}exec sh -c ${shellQuote(request.command)} </dev/null`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { failedExecution } from './execution.ts';
 import { SentinelParser } from './sentinel.ts';
 import type { Marker } from './sentinel.ts';
 import { commandLine, startupLine } from './shell-script.ts';
+import { SharedEnvironment } from './shared-env.ts';
 import type { ScriptContext } from './shell-script.ts';
 import type { ExecRequest, ExecResult, Execution } from './transport.ts';
 
@@ -42,6 +43,8 @@ interface Command {
   stderrEnded: boolean;
   sentSignal: NodeJS.Signals | undefined;
   pendingSignal: { signal: NodeJS.Signals; delivered: () => void } | undefined;
+  /** The line told the shell to keep a new shared environment. */
+  updatesEnv: boolean;
   resolve(result: ExecResult): void;
   reject(error: Error): void;
 }
@@ -67,6 +70,7 @@ export class ShellSession {
   private signalsInFlight = 0;
   private shellPid: number | undefined;
   private failure: Error | undefined;
+  private readonly sharedEnv = new SharedEnvironment();
 
   constructor(options: ShellSessionOptions) {
     this.options = options;
@@ -110,6 +114,7 @@ export class ShellSession {
     let text: string;
     try {
       text = commandLine(this.context, this.nextSeq, request);
+      if (request.sharedEnv) this.sharedEnv.textOf(request.sharedEnv);
     } catch (error) {
       return failedExecution(error);
     }
@@ -148,6 +153,7 @@ export class ShellSession {
         stderrEnded: this.options.terminal,
         sentSignal: undefined,
         pendingSignal: undefined,
+        updatesEnv: false,
         resolve,
         reject,
       };
@@ -162,7 +168,12 @@ export class ShellSession {
     if (!head || head.written || this.signalsInFlight > 0) return;
     head.written = true;
     head.framed = !this.options.terminal;
-    this.options.write(head.text);
+    const { sharedEnv } = head.request;
+    const update =
+      sharedEnv && !this.options.terminal && head.seq !== 0 ? this.sharedEnv.update(sharedEnv) : '';
+    head.updatesEnv = update !== '';
+    // A plain shell's line is `SEQ REST`: the update goes first in REST, before the command's own exports.
+    this.options.write(update === '' ? head.text : head.text.replace(' ', ` ${update}`));
   }
 
   private async killCommand(command: Command, signal: NodeJS.Signals): Promise<void> {
@@ -239,6 +250,7 @@ export class ShellSession {
   private finish(command: Command): void {
     this.queue.shift();
     command.pendingSignal?.delivered();
+    if (command.updatesEnv && command.sentSignal !== undefined) this.sharedEnv.forget();
     const result = resultOfStatus(command.status ?? 0, command.sentSignal);
     const { probe } = command.request;
     const bits = command.probeBits;

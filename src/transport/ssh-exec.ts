@@ -35,7 +35,7 @@ export function execInChannel(
   });
   const command = execChannelCommand(prefix, {
     command: request.command,
-    env: { ...host.env, ...request.env },
+    env: { ...host.env, ...request.sharedEnv, ...request.env },
     cwd: request.cwd ?? host.cwd,
   });
   const result = (async (): Promise<ExecResult> => {

@@ -27,6 +27,12 @@ export interface ExecRequest {
   command: string;
   /** Added to the stream's environment for this command only. */
   env?: Record<string, string>;
+  /**
+   * Environment shared by a run of requests (a stream's, the same object each time), under `env`. A persistent
+   * plain shell keeps it between commands instead of reading it with each, and keeps the last one given for
+   * later commands that give none.
+   */
+  sharedEnv?: Readonly<Record<string, string>>;
   /** Working directory on the host. @default the stream's working directory */
   cwd?: string;
   onStdout(chunk: Buffer): void;

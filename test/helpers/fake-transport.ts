@@ -64,7 +64,7 @@ export class FakeTransport implements Transport {
       this.respond(command, {
         stdout: (text) => request.onStdout(Buffer.from(text)),
         stderr: (text) => request.onStderr(Buffer.from(text)),
-        env: request.env ?? {},
+        env: { ...request.sharedEnv, ...request.env },
         killed,
       }).then(resolve, reject);
     });

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { ShellSession } from '../../src/transport/shell-session.ts';
 import type { ExecResult } from '../../src/transport/transport.ts';
@@ -153,4 +157,99 @@ test('a failed shell rejects the running and the queued commands, and later ones
   await t.throwsAsync(running.result, { message: 'gone' });
   await t.throwsAsync(queued.result, { message: 'gone' });
   await t.throwsAsync(shell.run('true').result, { message: 'gone' });
+});
+
+test('plain: a shared environment is sent once, kept by the shell, and sent again when it changes', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  t.regex(shell.written[0], /__baton_e=\$\{TMPDIR:-\/tmp\}\/baton-env-\$\$/);
+  const streamEnv = { X: '1', Y: "it's" };
+  const finish = async (seq: number, execution: { result: Promise<unknown> }) => {
+    shell.out(`P${seq}=${seq};P${seq}:0;`);
+    shell.err(`P${seq};`);
+    await execution.result;
+  };
+  const send = (sharedEnv: Record<string, string>, env?: Record<string, string>) =>
+    shell.session.run({
+      command: 'true',
+      sharedEnv,
+      ...(env ? { env } : {}),
+      onStdout: () => undefined,
+      onStderr: () => undefined,
+    });
+
+  await finish(1, send(streamEnv));
+  t.is(
+    shell.written[1],
+    `1 export X='1' Y='it'\\''s'; printf '%s\\n' 'export X='\\''1'\\'' Y='\\''it'\\''\\'\\'''\\''s'\\''; ' >"$__baton_e"; eval 'true'\n`,
+  );
+  await finish(2, send(streamEnv, { Z: 'task' }));
+  t.is(shell.written[2], "2 export Z='task'; eval 'true'\n", 'the kept environment is not sent again');
+  await finish(3, send({ ...streamEnv }));
+  t.is(shell.written[3], "3 eval 'true'\n", 'an equal environment in another object is kept too');
+  await finish(4, send({ X: '2' }));
+  t.true(shell.written[4].startsWith("4 unset Y; export X='2'; printf"), 'a name no longer shared is unset');
+});
+
+test('plain: a command killed while it carried a new shared environment makes the next one send it again', async (t) => {
+  const shell = fakeShell(false);
+  await started(shell, true);
+  const sharedEnv = { X: '1' };
+  const first = shell.session.run({
+    command: 'sleep 9',
+    sharedEnv,
+    onStdout: () => undefined,
+    onStderr: () => undefined,
+  });
+  shell.out('P1=1;');
+  const killing = first.kill('SIGKILL');
+  shell.releaseSignal();
+  await killing;
+  shell.out('P1:137;');
+  shell.err('P1;');
+  t.like(await first.result, { exitCode: null, signal: 'SIGKILL' });
+  const second = shell.session.run({
+    command: 'true',
+    sharedEnv,
+    onStdout: () => undefined,
+    onStderr: () => undefined,
+  });
+  t.true(shell.written[2].startsWith("2 export X='1'; printf"));
+  shell.out('P2=2;P2:0;');
+  shell.err('P2;');
+  await second.result;
+});
+
+test('plain, with a real sh: the shared environment reaches commands, is kept, and leaves no file behind', async (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'baton-shared-env-'));
+  const child = spawn('sh', [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  t.teardown(() => {
+    child.kill('SIGKILL');
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  const session = new ShellSession({
+    label: 'sh (stream t)',
+    terminal: false,
+    write: (text) => void child.stdin.write(text),
+    signal: () => Promise.resolve(),
+  });
+  child.stdout.on('data', (chunk: Buffer) => session.feedStdout(chunk));
+  child.stderr.on('data', (chunk: Buffer) => session.feedStderr(chunk));
+  await session.start(undefined, undefined);
+  const run = async (command: string, sharedEnv?: Record<string, string>) => {
+    let stdout = '';
+    await session.run({
+      command,
+      ...(sharedEnv ? { sharedEnv } : {}),
+      onStdout: (chunk) => (stdout += chunk.toString()),
+      onStderr: () => undefined,
+    }).result;
+    return stdout;
+  };
+  const streamEnv = { X: 'a b', Y: "two\nlines, it's" };
+  t.is(await run('echo "$X|$Y"', streamEnv), "a b|two\nlines, it's\n");
+  t.is(await run('echo "$X|$Y"', streamEnv), "a b|two\nlines, it's\n", 'kept by the shell');
+  t.is(await run('echo "$X|${Y-unset}"', { X: 'c' }), 'c|unset\n');
+  t.is(await run('echo "$X"'), 'c\n', 'a command without one runs with the kept environment');
+  t.deepEqual(readdirSync(tmp), [], 'the environment file is removed once sourced');
 });
