@@ -88,11 +88,32 @@ const sshOptions: TransportOptions = {
 };
 const openssh = ['-F', clientConfig, '-o', 'ControlMaster=no'];
 
-/** A Baton stream with its journal and results folder, as a scenario gets it. */
+/** The environment a scenario gives a stream: sync client settings, the variant and its params. */
+const scenarioEnv: Record<string, string> = {
+  BATON_SYNC_ADDR: '127.0.0.1:40123',
+  BATON_SYNC_TOKEN: 'f'.repeat(32),
+  BATON_SYNC_MEMBER: 'client-1',
+  BATON_SYNC_SCOPE: 'job-20261122-143000/run-fedora-x86_64-1a2b',
+  BATON_SYNC_SH: '/tmp/baton-sync-AbCdEf/baton-sync.sh',
+  BATON_SYNC_PY: '/tmp/baton-sync-AbCdEf/baton_sync.py',
+  BATON_VARIANT: 'run-fedora-x86_64-1a2b',
+  BATON_PARAM_OS: 'fedora',
+  BATON_PARAM_ARCH: 'x86_64',
+  BATON_PARAM_DURATION: '30',
+  BATON_PARAMS: JSON.stringify({ os: 'fedora', arch: 'x86_64', duration: 30, sizes: [64, 1500, 9000] }),
+};
+
+/** A Baton stream with its journal, results folder and environment, as a scenario gets it. */
 async function streamOn(transport: Transport): Promise<Stream> {
   const journal = new Journal();
   const results = new ResultsFolder(join(dir, 'results'), journal);
-  return Stream.open({ name: 'bench', transport, journal, taskDir: (...args) => results.taskDir(...args) });
+  return Stream.open({
+    name: 'bench',
+    transport,
+    journal,
+    env: scenarioEnv,
+    taskDir: (...args) => results.taskDir(...args),
+  });
 }
 
 const rows: Row[] = [];
