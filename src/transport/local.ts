@@ -17,6 +17,7 @@ import type {
   Transport,
   TransportState,
 } from './transport.ts';
+import { requestEnv } from './transport.ts';
 
 const DEFAULT_SHELL = '/bin/sh';
 
@@ -102,7 +103,7 @@ export class LocalTransport implements Transport {
     const extraEnv =
       request.env === undefined && request.sharedEnv === undefined
         ? this.options.env
-        : { ...this.options.env, ...request.sharedEnv, ...request.env };
+        : requestEnv(request, this.options.env);
     const child = spawn(this.options.shell ?? DEFAULT_SHELL, ['-c', request.command], {
       cwd: request.cwd ?? this.options.cwd,
       // No environment of its own: node then passes process.env without copying it.

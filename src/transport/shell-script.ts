@@ -3,6 +3,7 @@
  * printing sentinel markers (see sentinel.ts). POSIX sh only; bash-only parts fail silently under sh.
  */
 import { BatonError } from '../errors.ts';
+import { requestEnv } from './transport.ts';
 import type { ExecRequest } from './transport.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -105,8 +106,12 @@ export function commandLine(
 ): string {
   if (context.terminal) {
     const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
-    const env = request.sharedEnv ? { ...request.sharedEnv, ...request.env } : request.env;
-    return terminalCommandLine(context.prefix, seq, `${exportLine(env)}${enter}`, request.command);
+    return terminalCommandLine(
+      context.prefix,
+      seq,
+      `${exportLine(requestEnv(request))}${enter}`,
+      request.command,
+    );
   }
   // A plain shell's session adds the shared environment when it writes the line (shared-env.ts).
   const enter = request.cwd === undefined ? '' : `cd ${oneLineQuote(request.cwd)} && `;
@@ -165,11 +170,10 @@ function terminalCommandLine(prefix: string, seq: number, setup: string, command
 /** The start of a command run alone (an exec channel): report its pid, then become the command. */
 export function execChannelCommand(
   prefix: string,
-  request: Pick<ExecRequest, 'command' | 'env' | 'sharedEnv' | 'cwd'>,
+  request: Pick<ExecRequest, 'command' | 'env' | 'cwd'>,
 ): string {
   const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
-  const env = request.sharedEnv ? { ...request.sharedEnv, ...request.env } : request.env;
-  return `${printMarker(prefix, 1, '+', '$$')}; ${exportLine(env)}${enter}exec sh -c ${shellQuote(request.command)} </dev/null`;
+  return `${printMarker(prefix, 1, '+', '$$')}; ${exportLine(request.env)}${enter}exec sh -c ${shellQuote(request.command)} </dev/null`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { SentinelParser } from './sentinel.ts';
 import { resultOfStatus } from './shell-session.ts';
 import type { RemoteChannel } from './ssh-connection.ts';
 import { execChannelCommand, killTreeCommand } from './shell-script.ts';
+import { requestEnv } from './transport.ts';
 import type { ExecRequest, ExecResult, Execution } from './transport.ts';
 
 export interface ExecChannelHost {
@@ -35,7 +36,7 @@ export function execInChannel(
   });
   const command = execChannelCommand(prefix, {
     command: request.command,
-    env: { ...host.env, ...request.sharedEnv, ...request.env },
+    env: requestEnv(request, host.env),
     cwd: request.cwd ?? host.cwd,
   });
   const result = (async (): Promise<ExecResult> => {

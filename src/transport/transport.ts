@@ -45,6 +45,14 @@ export interface ExecRequest {
   probe?: readonly string[];
 }
 
+/** The environment a request runs with: `base` (the stream's), then its shared environment, then its own. */
+export function requestEnv(
+  request: Pick<ExecRequest, 'env' | 'sharedEnv'>,
+  base?: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return { ...base, ...request.sharedEnv, ...request.env };
+}
+
 export interface ExecResult {
   /** null when the command was ended by a signal or the connection was lost. */
   exitCode: number | null;

@@ -11,6 +11,7 @@ import type {
   Transport,
   TransportState,
 } from '../../src/transport/transport.ts';
+import { requestEnv } from '../../src/transport/transport.ts';
 
 /** How a fake host runs one command: write output through `io`, resolve with the end, honour kills. */
 export type FakeCommand = (
@@ -64,7 +65,7 @@ export class FakeTransport implements Transport {
       this.respond(command, {
         stdout: (text) => request.onStdout(Buffer.from(text)),
         stderr: (text) => request.onStderr(Buffer.from(text)),
-        env: { ...request.sharedEnv, ...request.env },
+        env: requestEnv(request),
         killed,
       }).then(resolve, reject);
     });
