@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { errorMessage } from '../errors.ts';
 import type { EventOf, JournalEvent } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import { JournalWriter } from '../journal/writer.ts';
@@ -30,15 +31,21 @@ interface OpenTask {
   dir: string;
   queued: EventOf<'task-queued'>;
   startedT: number | null;
-  /** debug.log stays open from queueing to the end; stdout and stderr open with their first output. */
-  fds: Partial<Record<'stdout' | 'stderr' | 'debug', number>>;
+  /** debug.log, stdout and stderr stay open from queueing to the end. */
+  fds: Record<'stdout' | 'stderr' | 'debug', number>;
 }
+
+/** Events whose files must be on disk when `emit` returns: a finished task's folder, a variant's folder. */
+const WRITTEN_AT_ONCE: ReadonlySet<JournalEvent['kind']> = new Set(['task-end', 'variant-start', 'job-end']);
 
 const PRIVATE = { mode: 0o600 } as const;
 
 /**
- * The results folder of one job (DESIGN.md), written from the journal as events arrive, so that a controller
- * killed at any moment leaves everything it had received on disk.
+ * The results folder of one job (DESIGN.md), written from the journal as events arrive. `journal.jsonl` has
+ * every event before `emit` returns, so a controller killed at any moment leaves everything it had received on
+ * disk. The files derived from it follow within the same turn of the event loop, and at once for the events
+ * that finish something: when a task's `task-end` has been emitted (so when its record resolves), its folder
+ * is complete. Making a task's folder and files thus overlaps with the task's run instead of delaying it.
  */
 export class ResultsFolder implements Disposable {
   readonly root: string;
@@ -48,12 +55,17 @@ export class ResultsFolder implements Disposable {
   private readonly tasks = new Map<string, OpenTask>();
   private readonly madeFolders = new Set<string>();
   private variantDir: string;
+  /** Events in the journal file whose other files are still to be written, in order. */
+  private readonly pending: JournalEvent[] = [];
+  private flushScheduled = false;
+  private readonly journal: Journal;
 
   /**
    * A job's folder `<resultsBase>/<job id>` with `<resultsBase>/latest` pointing at it; or, with `nested`,
    * the folder `resultsBase` itself (the streams a block opens keep their results inside its task folder).
    */
   constructor(resultsBase: string, journal: Journal, options: { nested?: boolean } = {}) {
+    this.journal = journal;
     this.root = options.nested ? resultsBase : join(resultsBase, journal.header.jobId);
     this.variantDir = this.root;
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
@@ -78,8 +90,15 @@ export class ResultsFolder implements Disposable {
     writeFileSync(path, content, PRIVATE);
   }
 
+  /** Write what the journal file has and the other files do not have yet. */
+  flush(): void {
+    this.flushScheduled = false;
+    for (const event of this.pending.splice(0)) this.apply(event);
+  }
+
   dispose(): void {
     this.subscription.dispose();
+    this.flush();
     for (const task of this.tasks.values()) closeTask(task);
     this.tasks.clear();
     closeSync(this.jobLog);
@@ -88,6 +107,30 @@ export class ResultsFolder implements Disposable {
 
   private record(event: JournalEvent): void {
     this.journalWriter.write(event);
+    this.pending.push(event);
+    if (WRITTEN_AT_ONCE.has(event.kind)) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushLater());
+    }
+  }
+
+  /** A flush of its own turn: a failure is journalled, as a subscriber's would be. */
+  private flushLater(): void {
+    if (!this.flushScheduled) return;
+    try {
+      this.flush();
+    } catch (error) {
+      this.journal.emit({
+        kind: 'log',
+        level: 'error',
+        code: 'INTERNAL',
+        message: `the results folder ${this.root} could not be written: ${errorMessage(error)}`,
+      });
+    }
+  }
+
+  private apply(event: JournalEvent): void {
     if (event.kind !== 'output') writeSync(this.jobLog, formatEvent(event) + '\n');
     switch (event.kind) {
       case 'variant-start':
@@ -96,8 +139,13 @@ export class ResultsFolder implements Disposable {
       case 'task-queued': {
         const dir = this.taskDir(event.stream, event.index, event.block);
         this.makeFolder(dir);
-        const debug = openSync(join(dir, 'debug.log'), 'a', PRIVATE.mode);
-        this.tasks.set(event.task, { dir, queued: event, startedT: null, fds: { debug } });
+        makeFolderOnce(join(dir, 'data'));
+        const fds = {
+          debug: openSync(join(dir, 'debug.log'), 'a', PRIVATE.mode),
+          stdout: openSync(join(dir, 'stdout'), 'a', PRIVATE.mode),
+          stderr: openSync(join(dir, 'stderr'), 'a', PRIVATE.mode),
+        };
+        this.tasks.set(event.task, { dir, queued: event, startedT: null, fds });
         this.debug(event.task, event);
         break;
       }
@@ -131,17 +179,13 @@ export class ResultsFolder implements Disposable {
 
   private output(event: EventOf<'output'>): void {
     const task = this.tasks.get(event.task);
-    if (!task) return;
-    task.fds[event.fd] ??= openSync(join(task.dir, event.fd), 'a', PRIVATE.mode);
-    writeSync(task.fds[event.fd]!, decodeOutput(event));
+    if (task) writeSync(task.fds[event.fd], decodeOutput(event));
   }
 
   private endTask(event: EventOf<'task-end'>): void {
     const task = this.tasks.get(event.task);
     if (!task) return;
     this.debug(event.task, event);
-    for (const fd of ['stdout', 'stderr'] as const)
-      task.fds[fd] ??= openSync(join(task.dir, fd), 'a', PRIVATE.mode);
     const result: TaskResultFile = {
       task: event.task,
       stream: event.stream,
@@ -162,8 +206,8 @@ export class ResultsFolder implements Disposable {
   }
 
   private debug(taskId: string, event: JournalEvent): void {
-    const fd = this.tasks.get(taskId)?.fds.debug;
-    if (fd !== undefined) writeSync(fd, formatEvent(event) + '\n');
+    const task = this.tasks.get(taskId);
+    if (task) writeSync(task.fds.debug, formatEvent(event) + '\n');
   }
 
   /** A task folder, made with one mkdir once its stream's folder is known to exist. */
@@ -173,17 +217,21 @@ export class ResultsFolder implements Disposable {
       mkdirSync(parent, { recursive: true, mode: 0o700 });
       this.madeFolders.add(parent);
     }
-    try {
-      mkdirSync(dir, { mode: 0o700 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    makeFolderOnce(dir);
+  }
+}
+
+/** mkdir of a folder whose parent exists; a folder already there is fine. */
+function makeFolderOnce(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 
 function closeTask(task: OpenTask): void {
-  for (const fd of Object.values(task.fds)) if (fd !== undefined) closeSync(fd);
-  task.fds = {};
+  for (const fd of Object.values(task.fds)) closeSync(fd);
 }
 
 /** `results/latest` points at the newest job folder. */

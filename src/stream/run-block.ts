@@ -58,9 +58,9 @@ async function collect(
   localDir: string,
   present: boolean[] | undefined,
 ): Promise<void> {
-  mkdirSync(join(localDir, 'data'), { recursive: true });
   const [hasData = true, hasWhiteboard = true, hasStreams = true] = present ?? [];
   if (!hasData && !hasWhiteboard && !hasStreams) return;
+  mkdirSync(join(localDir, 'data'), { recursive: true });
   if (!hasWhiteboard && !hasStreams) {
     await transport.download(folders.data, join(localDir, 'data'));
     return;

@@ -3,8 +3,12 @@ import type { Transport } from '../transport/transport.ts';
 import { shellQuote } from '../transport/shell-script.ts';
 import { ordinal } from './task.ts';
 
-/** How many task folders one command makes: a task then costs no round trip of its own to get its folder. */
-const BATCH = 32;
+/**
+ * How many task folders the first command makes; each later one makes twice as many as the one before, up to
+ * MAX_BATCH. A task then costs no command of its own to get its folder, and a stream of few tasks makes few.
+ */
+const FIRST_BATCH = 8;
+const MAX_BATCH = 512;
 
 /**
  * The folders a stream's tasks use on its host, under one temporary folder of the stream (removed when the
@@ -15,6 +19,7 @@ export class TaskArea {
   private readonly transport: Transport;
   private root: Promise<string> | undefined;
   private made = 0;
+  private batch = FIRST_BATCH;
 
   constructor(transport: Transport) {
     this.transport = transport;
@@ -31,10 +36,15 @@ export class TaskArea {
 
   private async makeBatch(root: string): Promise<void> {
     const from = this.made + 1;
-    const folders = Array.from({ length: BATCH }, (_, offset) => `${root}/${ordinal(from + offset)}/data`);
+    const to = from + this.batch - 1;
+    // The folder names are made by the shell, so the command line stays short whatever the batch size.
+    const command =
+      `root=${shellQuote(root)}; i=${from}; set --; while [ "$i" -le ${to} ]; do ` +
+      'case $i in ?) name=0$i ;; *) name=$i ;; esac; set -- "$@" "$root/$name/data"; i=$((i + 1)); done; ' +
+      'mkdir -p "$@"';
     let stderr = '';
     const { exitCode } = await this.transport.exec({
-      command: `mkdir -p ${folders.map(shellQuote).join(' ')}`,
+      command,
       onStdout: () => undefined,
       onStderr: (chunk) => (stderr += chunk.toString()),
     }).result;
@@ -47,6 +57,7 @@ export class TaskArea {
         },
       );
     }
-    this.made += BATCH;
+    this.made += this.batch;
+    this.batch = Math.min(this.batch * 2, MAX_BATCH);
   }
 }

@@ -131,9 +131,8 @@ export class LocalTransport implements Transport {
       });
       child.once('close', (exitCode, signal) => {
         this.children.delete(child);
-        void presentPaths(request.probe).then((present) =>
-          resolve({ exitCode, signal, ...(present === undefined ? {} : { present }) }),
-        );
+        const present = presentPaths(request.probe);
+        resolve({ exitCode, signal, ...(present === undefined ? {} : { present }) });
       });
     });
     return {

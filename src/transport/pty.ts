@@ -144,8 +144,8 @@ export class PtyTransport implements Transport {
     const execution = this.session.run(request);
     if (request.probe === undefined) return execution;
     const probe = request.probe;
-    const result = execution.result.then(async (ended) => {
-      const present = await presentPaths(probe);
+    const result = execution.result.then((ended) => {
+      const present = presentPaths(probe);
       return present === undefined ? ended : { ...ended, present };
     });
     return { result, kill: (signal) => execution.kill(signal) };

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,11 +51,10 @@ export class FakeTransport implements Transport {
 
   exec(request: ExecRequest): Execution {
     const command = request.command;
-    const folders = /^mkdir -p (.+)$/.exec(command);
-    if (folders) {
-      for (const folder of folders[1].split(' '))
-        mkdirSync(folder.replace(/^'|'$/g, ''), { recursive: true });
-      return { result: Promise.resolve({ exitCode: 0, signal: null }), kill: () => Promise.resolve() };
+    if (command.endsWith('mkdir -p "$@"')) {
+      // The task area's folders: its host is this machine, so a real shell makes them.
+      const { status } = spawnSync('/bin/sh', ['-c', command], { stdio: 'ignore' });
+      return { result: Promise.resolve({ exitCode: status, signal: null }), kill: () => Promise.resolve() };
     }
     this.commands.push(command);
     let kill!: (signal: NodeJS.Signals) => void;

@@ -1,0 +1,21 @@
+import test from 'ava';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TaskArea } from '../../src/stream/task-area.ts';
+import { LocalTransport } from '../../src/transport/local.ts';
+
+test('task folders are made ahead in growing batches, named as the tasks are numbered', async (t) => {
+  const transport = new LocalTransport({ kind: 'local', name: 'local' }, { stream: 'area' });
+  await transport.open();
+  t.teardown(() => transport.close());
+  const area = new TaskArea(transport);
+  const first = await area.folders(1);
+  const root = dirname(first.task);
+  t.deepEqual(readdirSync(root).sort(), ['01', '02', '03', '04', '05', '06', '07', '08']);
+  for (const index of [9, 10, 99, 100, 250]) {
+    const folders = await area.folders(index);
+    t.true(statSync(folders.data).isDirectory(), `the data folder of task ${index}`);
+    t.is(folders.task, `${root}/${String(index).padStart(2, '0')}`);
+  }
+  t.false(readdirSync(root).includes('1'), 'no folder named otherwise than its task');
+});
