@@ -27,13 +27,47 @@ export async function measure(
     await task();
     times.push(performance.now() - started);
   }
+  return row(name, times, options.note);
+}
+
+export interface Case {
+  name: string;
+  task: () => Promise<unknown>;
+  note?: string;
+}
+
+/**
+ * Measure several ways side by side: after a warm-up of each, `rounds` rounds in which every case runs its
+ * share of `iterations` in turn, so that a slow spell of the machine falls on all of them alike.
+ */
+export async function measureInterleaved(
+  iterations: number,
+  cases: readonly Case[],
+  { rounds = 20, warmup = 20 } = {},
+): Promise<Row[]> {
+  const times = cases.map(() => [] as number[]);
+  for (const { task } of cases) for (let index = 0; index < warmup; index++) await task();
+  for (let round = 0; round < rounds; round++) {
+    const share = Math.floor(iterations / rounds) + (round < iterations % rounds ? 1 : 0);
+    for (const [position, { task }] of cases.entries()) {
+      for (let index = 0; index < share; index++) {
+        const started = performance.now();
+        await task();
+        times[position].push(performance.now() - started);
+      }
+    }
+  }
+  return cases.map(({ name, note }, position) => row(name, times[position], note));
+}
+
+function row(name: string, times: number[], note: string | undefined): Row {
   times.sort((a, b) => a - b);
   return {
     name,
-    iterations,
+    iterations: times.length,
     medianMs: quantile(times, 0.5),
     p99Ms: quantile(times, 0.99),
-    ...(options.note ? { note: options.note } : {}),
+    ...(note ? { note } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import { startSshd } from '../../test/helpers/sshd.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { Stream } from '../../src/stream/stream.ts';
-import { measure, table } from './measure.ts';
+import { measure, measureInterleaved, table } from './measure.ts';
 import type { Row } from './measure.ts';
 import { bareLine, openRawShell, withoutSubshellLine } from './raw-shell.ts';
 
@@ -118,29 +118,9 @@ async function streamOn(transport: Transport): Promise<Stream> {
 
 const rows: Row[] = [];
 try {
-  const floor = await measure("local spawn('true') (floor)", tasks, () => runProcess('true', []));
-  rows.push(floor);
-
   const local = await opened({ kind: 'local', name: 'local' });
-  rows.push(await measure('local stream', tasks, () => runTrue(local)));
-  await local.close();
   const localStream = await streamOn(createTransport({ kind: 'local', name: 'local' }));
-  rows.push(
-    await measure(
-      'local Stream: queue, journal, task folder, data fetch',
-      tasks,
-      () => localStream.runFg('true'),
-      {
-        note: 'what a scenario pays per task',
-      },
-    ),
-  );
-  await localStream.close();
-
   const pty = await opened({ kind: 'pty', name: 'pty' });
-  rows.push(await measure('pty stream (bash in a pseudo-terminal)', tasks, () => runTrue(pty)));
-  await pty.close();
-
   const connection = await SshConnection.connect(resolveSshEndpoint(sshSpec, sshOptions), {
     label: 'bench',
     fields: { host: 'bench', stream: 'bench' },
@@ -150,45 +130,47 @@ try {
     maxChannels: 10,
   });
   const raw = await openRawShell(connection);
+  const stream = await opened(sshSpec, sshOptions);
+  const sshStream = await streamOn(createTransport(sshSpec, sshOptions));
+  const execChannels = await opened(sshSpec, { ...sshOptions, execPerCommand: true });
+  const scenario = 'what a scenario pays per task';
   rows.push(
-    await measure('ssh shell channel, a bare sentinel', tasks, () => raw.roundTrip(bareLine, false), {
-      note: 'reference: no command at all',
-    }),
-  );
-  rows.push(
-    await measure(
-      'ssh shell channel, `true` run by the shell itself',
-      tasks,
-      () => raw.roundTrip(withoutSubshellLine, true),
+    ...(await measureInterleaved(tasks, [
+      { name: "local spawn('true') (floor)", task: () => runProcess('true', []) },
+      { name: 'local stream', task: () => runTrue(local) },
       {
+        name: 'local Stream: queue, journal, task folder, data fetch',
+        task: () => localStream.runFg('true'),
+        note: scenario,
+      },
+      { name: 'pty stream (bash in a pseudo-terminal)', task: () => runTrue(pty) },
+      {
+        name: 'ssh shell channel, a bare sentinel',
+        task: () => raw.roundTrip(bareLine, false),
+        note: 'reference: no command at all',
+      },
+      {
+        name: 'ssh shell channel, `true` run by the shell itself',
+        task: () => raw.roundTrip(withoutSubshellLine, true),
         note: 'reference: `exit 3` would end the shell',
       },
-    ),
-  );
-  await raw.close();
-  connection.close();
-
-  const stream = await opened(sshSpec, sshOptions);
-  rows.push(await measure('ssh stream (shell channel + sentinel)', tasks, () => runTrue(stream)));
-  const sshStream = await streamOn(createTransport(sshSpec, sshOptions));
-  rows.push(
-    await measure(
-      'ssh Stream: queue, journal, task folder, data fetch',
-      tasks,
-      () => sshStream.runFg('true'),
+      { name: 'ssh stream (shell channel + sentinel)', task: () => runTrue(stream) },
       {
-        note: 'what a scenario pays per task',
+        name: 'ssh Stream: queue, journal, task folder, data fetch',
+        task: () => sshStream.runFg('true'),
+        note: scenario,
       },
-    ),
+      {
+        name: 'ssh2 exec channel per task, TCP_NODELAY',
+        task: () => runTrue(execChannels),
+        note: 'the execPerCommand fallback',
+      },
+    ])),
   );
-  await sshStream.close();
-  const execChannels = await opened(sshSpec, { ...sshOptions, execPerCommand: true });
-  rows.push(
-    await measure('ssh2 exec channel per task, TCP_NODELAY', tasks, () => runTrue(execChannels), {
-      note: 'the execPerCommand fallback',
-    }),
-  );
-  await Promise.all([stream.close(), execChannels.close()]);
+  const floor = rows[0];
+  await Promise.all([local.close(), localStream.close(), pty.close(), raw.close()]);
+  connection.close();
+  await Promise.all([stream.close(), sshStream.close(), execChannels.close()]);
 
   const master = spawn(
     'ssh',
