@@ -35,7 +35,7 @@ interface OpenTask {
   fds: Record<'stdout' | 'stderr' | 'debug', number>;
 }
 
-/** Events whose files must be on disk when `emit` returns: a finished task's folder, a variant's folder. */
+/** Events whose files must be on disk when `emit` returns: a finished task's folder, a variant's, the job's end. */
 const WRITTEN_AT_ONCE: ReadonlySet<JournalEvent['kind']> = new Set(['task-end', 'variant-start', 'job-end']);
 
 const PRIVATE = { mode: 0o600 } as const;
@@ -90,19 +90,33 @@ export class ResultsFolder implements Disposable {
     writeFileSync(path, content, PRIVATE);
   }
 
-  /** Write what the journal file has and the other files do not have yet. */
+  /**
+   * Write what the journal file has and the other files do not have yet. An event that cannot be written
+   * does not keep the ones after it from being written; the first failure is thrown once all were tried.
+   */
   flush(): void {
     this.flushScheduled = false;
-    for (const event of this.pending.splice(0)) this.apply(event);
+    let failure: { error: unknown } | undefined;
+    for (const event of this.pending.splice(0)) {
+      try {
+        this.apply(event);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   }
 
   dispose(): void {
     this.subscription.dispose();
-    this.flush();
-    for (const task of this.tasks.values()) closeTask(task);
-    this.tasks.clear();
-    closeSync(this.jobLog);
-    this.journalWriter.dispose();
+    try {
+      this.flush();
+    } finally {
+      for (const task of this.tasks.values()) closeTask(task);
+      this.tasks.clear();
+      closeSync(this.jobLog);
+      this.journalWriter.dispose();
+    }
   }
 
   private record(event: JournalEvent): void {

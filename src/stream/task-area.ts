@@ -37,7 +37,7 @@ export class TaskArea {
   private async makeBatch(root: string): Promise<void> {
     const from = this.made + 1;
     const to = from + this.batch - 1;
-    // The folder names are made by the shell, so the command line stays short whatever the batch size.
+    // The shell names the folders as ordinal() does, so the command line stays short whatever the batch size.
     const command =
       `root=${shellQuote(root)}; i=${from}; set --; while [ "$i" -le ${to} ]; do ` +
       'case $i in ?) name=0$i ;; *) name=$i ;; esac; set -- "$@" "$root/$name/data"; i=$((i + 1)); done; ' +

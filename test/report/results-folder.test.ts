@@ -73,12 +73,20 @@ test('dispose writes what is still pending', (t) => {
   t.regex(readFileSync(join(results.root, 'job.log'), 'utf8'), /task server\/01 queued/);
 });
 
-test('a results folder that cannot be written is journalled as INTERNAL; the journal file keeps every event', async (t) => {
-  const { results, seen, taskDir, queue } = setup();
+test('a results folder that cannot be written is journalled as INTERNAL; the journal file keeps every event, the other files are still written', async (t) => {
+  const { journal, results, seen, taskDir, queue } = setup();
   t.teardown(() => results.dispose());
   mkdirSync(join(taskDir, '..', '..'), { recursive: true });
   writeFileSync(join(taskDir, '..'), 'a file where the stream folder goes');
   queue();
+  journal.emit({
+    kind: 'task-queued',
+    stream: 'client',
+    host: 'local',
+    task: 'client/01',
+    index: 1,
+    block: 'greet',
+  });
   const failure = await waitFor(
     () => seen.find((event) => event.kind === 'log' && event.code === 'INTERNAL'),
     {
@@ -86,5 +94,9 @@ test('a results folder that cannot be written is journalled as INTERNAL; the jou
     },
   );
   t.like(failure, { kind: 'log', level: 'error' });
-  t.is(journalLines(results).length, 3, 'header, task-queued and the failure');
+  t.is(journalLines(results).length, 4, 'header, two task-queued and the failure');
+  t.true(
+    existsSync(join(results.taskDir('client', 1, 'greet'), 'stdout')),
+    'the next task folder of that turn',
+  );
 });
