@@ -1,5 +1,8 @@
-/** Exit codes of the command line (DESIGN.md): 0 passed, 1 a scenario failed, 2 bad input or usage, 3 the environment failed. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, environment: 3 } as const;
+/**
+ * Exit codes of the command line (DESIGN.md): 0 passed, 1 a scenario failed, 2 bad input or usage, 3 the
+ * environment failed, 130 interrupted (SIGINT or SIGTERM).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, environment: 3, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /**
@@ -13,6 +16,7 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: EXIT.usage,
   FILE_UNREADABLE: EXIT.usage,
   INTERNAL: EXIT.failed,
+  INTERRUPTED: EXIT.interrupted,
 
   // journal
   JOURNAL_BAD_FORMAT: EXIT.usage,
@@ -73,6 +77,18 @@ export const ERROR_CODES = {
   BLOCK_NO_EXPORT: EXIT.usage,
   BLOCK_COMMAND_NOT_FOUND: EXIT.failed,
   SCENARIO_INVALID: EXIT.usage,
+  TASK_UNKNOWN: EXIT.usage,
+  TASK_NOT_OWNED: EXIT.usage,
+
+  // the controller and its commands
+  COMMAND_INVALID: EXIT.usage,
+  STREAM_EXISTS: EXIT.usage,
+  GROUP_UNKNOWN: EXIT.usage,
+  BARRIER_BAD_COUNT: EXIT.usage,
+  BARRIER_BAD_NAME: EXIT.usage,
+  BARRIER_NOT_HELD: EXIT.usage,
+  VARIANT_UNKNOWN: EXIT.usage,
+  EXPECT_FAILED: EXIT.failed,
 
   // sessions (recording and replay)
   SESSION_SYNTAX: EXIT.usage,

@@ -14,7 +14,19 @@ export interface JournalHeader {
 export type StreamState = 'opening' | 'idle' | 'busy' | 'closed' | 'lost';
 export type TaskStatus = 'passed' | 'failed' | 'timeout' | 'cancelled' | 'lost' | 'error';
 export type BarrierPhase =
-  'arrive' | 'queued' | 'go' | 'abort' | 'timeout' | 'lost' | 'cancel' | 'resume' | 'auth-fail';
+  | 'arrive'
+  | 'queued'
+  | 'go'
+  | 'abort'
+  | 'timeout'
+  | 'lost'
+  | 'cancel'
+  | 'resume'
+  | 'auth-fail'
+  /** Every member has arrived but the barrier is held: it releases on the controller's step. */
+  | 'held'
+  /** A held barrier was stepped or released: `go` follows. */
+  | 'released';
 export type RunStatus = 'passed' | 'failed' | 'error';
 
 /** Events without the fields the journal assigns (`seq`, `t`); what emitters pass in. */
@@ -64,6 +76,12 @@ export type JournalEventBody =
       member?: string;
       conn?: number;
       reason?: string;
+      /** On `arrive` and `queued`: the generation's member count. */
+      count?: number;
+      /** On `arrive` and `queued`: the expected members, when the generation lists them (`members=`). */
+      members?: string[];
+      /** On `arrive` and `queued`: how many members have arrived, this one included. */
+      arrived?: number;
       /** Monotonic nanoseconds since the sync server started (sync spec O1). */
       tNs?: string;
       ts?: string;

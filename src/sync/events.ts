@@ -14,6 +14,9 @@ export interface SyncEventFields {
   member?: string;
   conn?: number;
   reason?: string;
+  count?: number;
+  members?: string[];
+  arrived?: number;
   detail?: Record<string, string>;
 }
 
@@ -27,6 +30,9 @@ export interface SyncLogRecord {
   member?: string;
   conn?: number;
   reason?: string;
+  count?: number;
+  members?: string[];
+  arrived?: number;
   detail?: Record<string, string>;
 }
 
@@ -75,6 +81,9 @@ export class SyncEventLog {
       ...(fields.member === undefined ? {} : { member: fields.member }),
       ...(fields.conn === undefined ? {} : { conn: fields.conn }),
       ...(fields.reason === undefined ? {} : { reason: fields.reason }),
+      ...(fields.count === undefined ? {} : { count: fields.count }),
+      ...(fields.members === undefined ? {} : { members: fields.members }),
+      ...(fields.arrived === undefined ? {} : { arrived: fields.arrived }),
       tNs,
       ts,
       ...(fields.detail === undefined ? {} : { detail: fields.detail }),
