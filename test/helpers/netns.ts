@@ -133,11 +133,11 @@ export async function createLab(count: number): Promise<Lab> {
     destroy(claim);
     liveLabs.delete(claim);
   };
+  const keyDir = mkdtempSync(join(tmpdir(), 'baton-lab-'));
   try {
     mustIp('link', 'add', claim.bridge, 'type', 'bridge');
     mustIp('addr', 'add', `${bridgeAddress}/24`, 'dev', claim.bridge);
     mustIp('link', 'set', claim.bridge, 'up');
-    const keyDir = mkdtempSync(join(tmpdir(), 'baton-lab-'));
     const privateKeyPath = join(keyDir, 'client_ed25519');
     generateKey(privateKeyPath);
     for (let index = 1; index <= count; index++) {
@@ -181,6 +181,7 @@ export async function createLab(count: number): Promise<Lab> {
     };
   } catch (error) {
     await teardown();
+    rmSync(keyDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -146,6 +146,15 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
     exited = true;
     running.delete(child);
   });
+  // Stops the server and removes its folder, whether it is still running or already gone.
+  const stopWith = async (signal: NodeJS.Signals) => {
+    if (!exited) {
+      const done = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await done;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
   try {
     await waitFor(
@@ -156,17 +165,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
       { timeoutMs: 15_000, what: `sshd on ${host}:${port}` },
     );
   } catch (error) {
-    child.kill('SIGKILL');
+    await stopWith('SIGKILL');
     throw error;
   }
 
-  const stop = async () => {
-    if (exited) return;
-    const done = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await done;
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopWith('SIGTERM');
   const clientConfig = (alias: string) =>
     [
       `Host ${alias}`,
