@@ -92,6 +92,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
   const user = userInfo().username;
   const dir = mkdtempSync(join(tmpdir(), 'baton-sshd-'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  // The host's $TMPDIR: what a session leaves there (a lost host cannot clean up) goes with the server's folder.
+  mkdirSync(join(dir, 'tmp'));
 
   generateKey(join(dir, 'host_ed25519'));
   const privateKeyPath = options.clientKeyPath ?? join(dir, 'client_ed25519');
@@ -126,7 +128,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
       'MaxSessions 64',
       'MaxStartups 100:30:200',
       'AllowTcpForwarding yes',
-      'SetEnv SHLVL=1',
+      `SetEnv SHLVL=1 TMPDIR=${dir}/tmp`,
       'Subsystem sftp internal-sftp',
       '',
     ].join('\n'),
