@@ -1,7 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/capture.ts';
@@ -9,9 +8,10 @@ import { createLab } from '../helpers/netns.ts';
 import { netnsTest } from '../helpers/tiers.ts';
 import type { Lab } from '../helpers/netns.ts';
 import { optionalTier } from '../helpers/tier.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
-const scratch = () => mkdtempSync(join(tmpdir(), 'baton-examples-'));
+const scratch = () => scratchDir('baton-examples-');
 
 /** The netperf example needs iperf3; CI installs it and makes the namespace tier (and so this) mandatory. */
 const iperf3Test = optionalTier({

@@ -1,12 +1,12 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBatonError } from '../../src/errors.ts';
 import { Journal, JOURNAL_FORMAT, parseJournal, readJournal, recordJournal } from '../../src/journal/index.ts';
 import type { JournalEvent } from '../../src/journal/index.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'baton-journal-'));
+const scratch = () => scratchDir('baton-journal-');
 
 test('events are stamped with consecutive seq and monotonic t, and reach every subscriber live', (t) => {
   let clock = 5;

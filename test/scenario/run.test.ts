@@ -1,13 +1,13 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/reader.ts';
 import { runCli } from '../helpers/capture.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
-const scratch = () => mkdtempSync(join(tmpdir(), 'baton-run-'));
+const scratch = () => scratchDir('baton-run-');
 
 test('baton run: a passing scenario writes the results folder of the design and exits 0', async (t) => {
   const results = scratch();
