@@ -171,6 +171,7 @@ export class Controller {
     const bg: CommandOf<'bg'> = { ...command, kind: 'bg' };
     const { end } = this.begin(bg, source);
     try {
+      checkCommand(bg);
       const tasks = this.queueTasks(bg, 'task-start');
       end(undefined, { tasks: tasks.map((task) => task.id) });
       return tasks;
@@ -200,8 +201,8 @@ export class Controller {
     this.subscription.dispose();
   }
 
+  // Journal a command (also one that is then refused as invalid) and take its busy unit until it ends.
   private begin(command: Command, source: CommandSource) {
-    checkCommand(command);
     const id = ++this.commandCount;
     const release = this.busyCount.take();
     const started = performance.now();
@@ -222,6 +223,7 @@ export class Controller {
   }
 
   private async run(command: Command): Promise<unknown> {
+    checkCommand(command);
     if (this.interruptedFlag && command.kind !== 'close' && command.kind !== 'mark')
       throw new BatonError('INTERRUPTED', `the job was interrupted: ${command.kind} not run`);
     switch (command.kind) {
