@@ -23,7 +23,7 @@ test('every command is journalled with its source before it runs and closed by i
       ['fg', 'api'],
     ],
   );
-  const fg = commands[1]!;
+  const fg = commands[1];
   const end = events.find((event) => event.kind === 'command-end' && event.id === fg.id);
   t.like(end, { ok: true, result: { tasks: [{ id: 'a/01', status: 'passed', exitCode: 0 }] } });
   const queued = events.find((event) => event.kind === 'task-queued');
@@ -38,7 +38,7 @@ test('bad commands fail with their own code in one line, and the controller and 
   t.teardown(job.close);
   const { controller, events } = job;
   await controller.execute({ kind: 'open', stream: 'a', host: 'local' });
-  const code = async (promise: Promise<unknown>) => ((await t.throwsAsync(promise)) as BatonError).code;
+  const code = async (promise: Promise<unknown>) => (await t.throwsAsync<BatonError>(promise)).code;
   t.is(await code(controller.execute({ kind: 'fg', target: 'nosuch', block: 'true' })), 'STREAM_UNKNOWN');
   t.is(await code(controller.execute({ kind: 'fg', target: '@nogroup', block: 'true' })), 'GROUP_UNKNOWN');
   t.is(await code(controller.execute({ kind: 'barrier', name: 'ready', count: 0 })), 'BARRIER_BAD_COUNT');
@@ -53,7 +53,7 @@ test('bad commands fail with their own code in one line, and the controller and 
   t.is(ends.length, 10);
   t.true(ends.every((event) => typeof event.code === 'string' && !event.message!.includes('\n')));
   const [record] = await controller.execute({ kind: 'fg', target: 'a', block: 'echo still-here' });
-  t.is(record!.status, 'passed');
+  t.is(record.status, 'passed');
 });
 
 test('a stream closed and opened again under its name never reuses a task id or folder', async (t) => {
@@ -65,11 +65,11 @@ test('a stream closed and opened again under its name never reuses a task id or 
   await controller.execute({ kind: 'close', stream: 'server' });
   await controller.execute({ kind: 'open', stream: 'server', host: 'local' });
   const [second] = await controller.execute({ kind: 'fg', target: 'server', block: 'echo second' });
-  t.deepEqual([first!.id, second!.id], ['server/01', 'server/02']);
-  t.not(first!.paths!.dir, second!.paths!.dir);
-  t.is(readFileSync(first!.paths!.stdout, 'utf8'), 'first\n');
-  t.is(readFileSync(second!.paths!.stdout, 'utf8'), 'second\n');
-  for (const record of [first!, second!]) t.true(existsSync(join(record.paths!.dir, 'result.json')));
+  t.deepEqual([first.id, second.id], ['server/01', 'server/02']);
+  t.not(first.paths!.dir, second.paths!.dir);
+  t.is(readFileSync(first.paths!.stdout, 'utf8'), 'first\n');
+  t.is(readFileSync(second.paths!.stdout, 'utf8'), 'second\n');
+  for (const record of [first, second]) t.true(existsSync(join(record.paths!.dir, 'result.json')));
 });
 
 test("a stream refuses to cancel another stream's task: its own queue and the other task are untouched", async (t) => {
@@ -88,7 +88,7 @@ test("a stream refuses to cancel another stream's task: its own queue and the ot
   const aLast = a.runBg('echo a-last');
   b.runBg('true');
   const b2 = b.runBg('echo b2');
-  const error = (await t.throwsAsync(a.cancel(b2))) as BatonError;
+  const error = await t.throwsAsync<BatonError>(a.cancel(b2));
   t.is(error.code, 'TASK_NOT_OWNED');
   t.like(await aLast.done, { status: 'passed' });
   t.like(await b2.done, { status: 'passed', stream: 'b' });
@@ -102,14 +102,14 @@ test('the busy count holds fg tasks and bg tasks until they start; a running bg 
   const [running] = controller.queue({ target: 'a', block: 'sleep 30' });
   t.true(controller.busy() >= 1, 'counted as soon as it is queued');
   await controller.whenIdle();
-  t.is(running!.state, 'running');
+  t.is(running.state, 'running');
   const fg = controller.execute({ kind: 'fg', target: 'a', block: 'true' });
   t.true(controller.busy() >= 1);
-  await controller.execute({ kind: 'cancel', task: running!.id });
+  await controller.execute({ kind: 'cancel', task: running.id });
   await fg;
   await controller.whenIdle();
   t.is(controller.busy(), 0);
-  t.like(controller.snapshot().tasks[running!.id], { state: 'cancelled' });
+  t.like(controller.snapshot().tasks[running.id], { state: 'cancelled' });
 });
 
 test('output split inside a multi-byte character stays text: 200,000 euro signs, no base64', async (t) => {
@@ -148,12 +148,12 @@ test('expect checks exit codes, statuses, output since a mark and stream states 
   await t.notThrowsAsync(expect({ subject: 'status', stream: 'a', status: 'failed' }));
   await t.notThrowsAsync(expect({ subject: 'output', stream: 'a', fd: 'stdout', pattern: 'pid=\\d+ ready' }));
   await t.notThrowsAsync(expect({ subject: 'stream', stream: 'a', state: 'idle' }));
-  const since = (await t.throwsAsync(
+  const since = await t.throwsAsync<BatonError>(
     expect({ subject: 'output', stream: 'a', fd: 'stdout', pattern: 'ready', since: 'after-ready' }),
-  )) as BatonError;
+  );
   t.is(since.code, 'EXPECT_FAILED');
   t.is(
-    ((await t.throwsAsync(expect({ subject: 'exit', stream: 'a', exitCode: 0 }))) as BatonError).code,
+    (await t.throwsAsync<BatonError>(expect({ subject: 'exit', stream: 'a', exitCode: 0 }))).code,
     'EXPECT_FAILED',
   );
 });
@@ -177,8 +177,8 @@ test('a stream whose open is in flight when the controller is interrupted is clo
   );
   t.true(controller.interrupted);
   t.is(
-    ((await t.throwsAsync(controller.execute({ kind: 'open', stream: 'late', host: 'local' }))) as BatonError)
-      .code,
+    (await t.throwsAsync<BatonError>(controller.execute({ kind: 'open', stream: 'late', host: 'local' })))
+      ?.code,
     'INTERRUPTED',
   );
 });

@@ -91,8 +91,8 @@ test('the netperf example without its command reports the failed task first, wit
   const results = JSON.parse(readFileSync(join(folder, 'latest', 'results.json'), 'utf8')) as {
     variants: { status: string; error: FailureReport }[];
   };
-  const error = results.variants[0]!.error;
-  t.is(results.variants[0]!.status, 'failed');
+  const error = results.variants[0].error;
+  t.is(results.variants[0].status, 'failed');
   t.like(error, { code: 'BLOCK_COMMAND_NOT_FOUND', stream: 'server', exitCode: 127 });
   t.true(error.tail?.some((line) => line.includes('iperf3-not-installed: command not found')));
   t.true(error.consequences?.some((consequence) => consequence.code === 'SYNC_ABORTED'));

@@ -107,7 +107,7 @@ test('an event emitted by a subscriber is dispatched after the current one, in s
   const journal = new Journal({ jobId: 'job-r' });
   const seen: Record<string, string[]> = { first: [], second: [], third: [] };
   const note = (name: string) => (event: JournalEvent) =>
-    seen[name]!.push(`${event.seq}:${event.kind === 'log' ? event.message : event.kind}`);
+    seen[name].push(`${event.seq}:${event.kind === 'log' ? event.message : event.kind}`);
   journal.subscribe(note('first'));
   journal.subscribe((event) => {
     note('second')(event);
@@ -138,7 +138,7 @@ test('a late subscriber catches up from a seq through the backlog, then follows 
   t.is(oldest.at(-1), 11);
   t.deepEqual(
     oldest,
-    oldest.map((_, index) => oldest[0]! + index),
+    oldest.map((_, index) => oldest[0] + index),
   );
 });
 

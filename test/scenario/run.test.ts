@@ -119,7 +119,7 @@ test('baton run --variants: one run per variant, params typed in the scenario an
     // Task folders are numbered per stream name across the job: the second variant's probe task is the second.
     const [task] = readdirSync(join(folder, id, 'streams', 'probe'));
     t.regex(task ?? '', /^0[12]-echo$/);
-    const stdout = readFileSync(join(folder, id, 'streams', 'probe', task!, 'stdout'), 'utf8');
+    const stdout = readFileSync(join(folder, id, 'streams', 'probe', task, 'stdout'), 'utf8');
     const size = id.includes('large') ? 1000 : 1;
     t.is(stdout, `${id} size=${size} disk=virtio\n`);
     t.is(readFileSync(join(folder, id, 'whiteboard'), 'utf8'), `${id} number ${size} fallback\n`);
