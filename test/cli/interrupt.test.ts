@@ -1,4 +1,5 @@
 import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +63,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function interruptAndCheck(t: import('ava').ExecutionContext, run: Started): Promise<void> {
+async function interruptAndCheck(t: ExecutionContext, run: Started): Promise<void> {
   const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
   t.teardown(() => {
     if (alive(taskPid)) process.kill(taskPid, 'SIGKILL');
