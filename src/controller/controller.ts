@@ -1,4 +1,5 @@
 import { BatonError, errorMessage, isBatonError } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 import type { CommandSource, FailureReport, JournalEvent } from '../journal/events.ts';
 import type { Disposable, Journal } from '../journal/journal.ts';
 import type { ResultsFolder } from '../report/results-folder.ts';
@@ -467,7 +468,7 @@ function unknownStream(name: string): BatonError {
   return new BatonError('STREAM_UNKNOWN', `no stream named ${name}`, { stream: name });
 }
 
-function describeError(error: unknown): { code: string; message: string } {
+function describeError(error: unknown): { code: ErrorCode; message: string } {
   return { code: isBatonError(error) ? error.code : 'INTERNAL', message: errorMessage(error) };
 }
 

@@ -1,4 +1,5 @@
 import { errorMessage, isBatonError } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 import type { FailureReport } from '../journal/events.ts';
 import { TaskError } from '../stream/task.ts';
 import type { JobState, TaskView } from './state.ts';
@@ -43,11 +44,11 @@ export function rootCause(
   };
 }
 
-function taskConsequence(task: TaskView): { code: string; message: string } {
+function taskConsequence(task: TaskView): { code: ErrorCode; message: string } {
   return { code: task.code ?? 'TASK_FAILED', message: task.message ?? `${task.id} ${task.state}` };
 }
 
-function describeThrown(error: unknown): { code: string; message: string } {
+function describeThrown(error: unknown): { code: ErrorCode; message: string } {
   if (isBatonError(error)) return { code: error.code, message: error.located };
   return {
     code: 'INTERNAL',

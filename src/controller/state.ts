@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors.ts';
 import type { EventOf, JournalEvent, RunStatus, StreamState, TaskStatus } from '../journal/events.ts';
 
 /**
@@ -34,7 +35,7 @@ export interface StreamView {
   host: string;
   state: StreamState;
   cause?: string;
-  code?: string;
+  code?: ErrorCode;
   /** Queued task ids, in order. */
   queue: string[];
   running?: string;
@@ -54,7 +55,7 @@ export interface TaskView {
   queuedSeq: number;
   exitCode?: number | null;
   signal?: string | null;
-  code?: string;
+  code?: ErrorCode;
   message?: string;
   tolerated?: boolean;
   durationMs?: number;
@@ -94,7 +95,7 @@ export interface VariantView {
   total?: number;
   status: 'running' | RunStatus;
   params?: Record<string, unknown>;
-  errorCode?: string;
+  errorCode?: ErrorCode;
 }
 
 /** How much output text a task keeps in the state, per fd. */

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../errors.ts';
+
 /** The journal's format version: written in the header line, checked by the reader. */
 export const JOURNAL_FORMAT = 1;
 
@@ -36,7 +38,7 @@ export type CommandSource =
 
 /** A failure as reports give it: its code, one line, where it happened, and what it caused. */
 export interface FailureReport {
-  code: string;
+  code: ErrorCode;
   message: string;
   stream?: string;
   task?: string;
@@ -45,7 +47,7 @@ export interface FailureReport {
   /** The last lines of the failed task's stderr (or stdout when stderr is empty). */
   tail?: string[];
   /** Failures that followed from this one (barrier aborts, peers that failed at them), in journal order. */
-  consequences?: { code: string; message: string }[];
+  consequences?: { code: ErrorCode; message: string }[];
 }
 
 /** Events without the fields the journal assigns (`seq`, `t`); what emitters pass in. */
@@ -65,14 +67,14 @@ export type JournalEventBody =
       id: number;
       ok: boolean;
       durationMs: number;
-      code?: string;
+      code?: ErrorCode;
       message?: string;
       /** What the command gave, in short: the tasks it queued, the barrier's generation, a stream's state. */
       result?: Record<string, unknown>;
     }
   | { kind: 'input'; stream: string; bytes: number; secret?: boolean; data?: string }
   | { kind: 'resize'; stream: string; cols: number; rows: number }
-  | { kind: 'stream-state'; stream: string; host: string; state: StreamState; cause?: string; code?: string }
+  | { kind: 'stream-state'; stream: string; host: string; state: StreamState; cause?: string; code?: ErrorCode }
   | {
       kind: 'task-queued';
       stream: string;
@@ -92,7 +94,7 @@ export type JournalEventBody =
       exitCode: number | null;
       signal: string | null;
       durationMs: number;
-      code?: string;
+      code?: ErrorCode;
       /** One line saying what failed, for failures. */
       message?: string;
       /** For failures: the last lines of the task's stderr (its stdout when stderr was empty). */
@@ -155,7 +157,7 @@ export type JournalEventBody =
       level: 'debug' | 'info' | 'warn' | 'error';
       message: string;
       stream?: string;
-      code?: string;
+      code?: ErrorCode;
     };
 
 export type JournalEventKind = JournalEventBody['kind'];

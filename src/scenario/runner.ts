@@ -188,7 +188,7 @@ function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 function interruptedReport(cause: FailureReport | undefined): FailureReport {
-  const interrupted = {
+  const interrupted: FailureReport = {
     code: 'INTERRUPTED',
     message: 'interrupted (SIGINT or SIGTERM): every stream was closed',
   };
