@@ -12,7 +12,7 @@ test('a recorded local job: three streams closed, one passed task each with its 
   t.deepEqual(Object.keys(state.streams), ['host1', 'host2', 'host3']);
   for (const name of ['host1', 'host2', 'host3']) {
     t.like(state.streams[name], { host: 'local', state: 'closed', queue: [], tasksDone: 1, tasksFailed: 0 });
-    const task = state.tasks[`${name}/01`]!;
+    const task = state.tasks[`${name}/01`];
     t.like(task, { stream: name, block: 'uname', state: 'passed', exitCode: 0 });
     t.regex(task.stdout, /variant=none/);
   }
@@ -27,13 +27,13 @@ test('a recorded ssh job: streams on named hosts, their tasks and output', (t) =
   t.like(state, { status: 'passed', exitCode: 0 });
   t.like(state.streams.host1, { host: 'h1', state: 'closed', tasksDone: 1 });
   t.like(state.streams.host2, { host: 'h2', state: 'closed', tasksDone: 1 });
-  t.regex(state.tasks['host1/01']!.stdout, /^Linux /m);
+  t.regex(state.tasks['host1/01'].stdout, /^Linux /m);
 });
 
 test('the reducer is deterministic: the same journal gives the same state, and a clone shares nothing', (t) => {
   const first = stateOf('local');
   const copy = cloneState(first);
   t.deepEqual(copy, stateOf('local'));
-  copy.streams.host1!.state = 'lost';
-  t.is(first.streams.host1!.state, 'closed');
+  copy.streams.host1.state = 'lost';
+  t.is(first.streams.host1.state, 'closed');
 });
