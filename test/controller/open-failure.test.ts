@@ -1,4 +1,3 @@
-import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
