@@ -1,15 +1,13 @@
-import { BatonError, errorMessage, isBatonError } from '../errors.ts';
-import type { ErrorCode } from '../errors.ts';
+import { BatonError } from '../errors.ts';
 import type { CommandSource, FailureReport, JournalEvent } from '../journal/events.ts';
 import type { Disposable, Journal } from '../journal/journal.ts';
 import type { ResultsFolder } from '../report/results-folder.ts';
 import { HostBook } from '../scenario/hosts-file.ts';
 import type { ScenarioVariant } from '../scenario/variant.ts';
 import { defaultVariant } from '../scenario/variant.ts';
-import { Stream } from '../stream/stream.ts';
+import type { Stream } from '../stream/stream.ts';
 import type { TaskHandle, TaskRecord } from '../stream/task.ts';
 import type { JobSyncServer } from '../sync/job.ts';
-import { createTransport } from '../transport/index.ts';
 import { BarrierDesk } from './barriers.ts';
 import type { BarrierGo } from './barriers.ts';
 import { BusyCount } from './busy.ts';
@@ -18,7 +16,9 @@ import type { Command, CommandOf, TaskCommand } from './command.ts';
 import { checkExpectation } from './expect.ts';
 import { rootCause } from './failure.ts';
 import type { ThrownFailure } from './failure.ts';
-import { checkStreamName, describeOpenFailure, exposeSync } from './open-stream.ts';
+import { openStream } from './open-stream.ts';
+import { describeError, summarize } from './outcome.ts';
+import { StreamTable } from './stream-table.ts';
 import { cloneState, initialState, reduce } from './state.ts';
 import type { JobState } from './state.ts';
 
@@ -77,9 +77,7 @@ export class Controller {
   /** Where relative block paths of streams opened from now on resolve. */
   blockFolder: string | undefined;
   private readonly options: ControllerOptions;
-  private readonly streams = new Map<string, Stream>();
-  private readonly groups = new Map<string, string[]>();
-  private readonly taskNumbers = new Map<string, number>();
+  private readonly streams = new StreamTable();
   private readonly busyCount = new BusyCount();
   /** Busy units of queued tasks: given back at task-start (bg) or task-end (fg). */
   private readonly taskUnits = new Map<string, { release: () => void; until: 'task-start' | 'task-end' }>();
@@ -191,7 +189,7 @@ export class Controller {
 
   /** Close every stream, also those still opening; the controller can go on afterwards. */
   async closeStreams(): Promise<void> {
-    await Promise.allSettled([...this.streams.values()].map((stream) => stream.close()));
+    await Promise.allSettled(this.streams.all().map((stream) => stream.close()));
   }
 
   /** Close every stream and stop following the journal. */
@@ -231,19 +229,20 @@ export class Controller {
       case 'open':
         return this.open(command);
       case 'close':
-        return this.target(command.stream).then(([stream]) => stream?.close());
+        return this.streams.resolve(command.stream)[0]?.close();
       case 'group':
-        return this.group(command);
+        this.streams.group(command.name, command.streams);
+        return command.streams;
       case 'bg':
         return this.queueTasks(command, 'task-start');
       case 'fg':
         return Promise.all(this.queueTasks(command, 'task-end').map((task) => task.done));
       case 'send':
-        for (const stream of await this.target(command.target))
+        for (const stream of this.streams.resolve(command.target))
           this.terminalOf(stream).write(`${command.text}\r`, command.secret ? { secret: true } : {});
         return undefined;
       case 'resize': {
-        const [stream] = await this.target(command.stream);
+        const [stream] = this.streams.resolve(command.stream);
         if (stream) this.terminalOf(stream).resize(command.cols, command.rows);
         return undefined;
       }
@@ -258,12 +257,12 @@ export class Controller {
       case 'cancel':
         return this.cancel(command.task);
       case 'kill':
-        for (const stream of await this.target(command.target))
+        for (const stream of this.streams.resolve(command.target))
           await stream.kill((command.signal ?? 'SIGTERM') as NodeJS.Signals);
         return undefined;
       case 'wait': {
         const streams =
-          command.target === undefined ? [...this.streams.values()] : await this.target(command.target);
+          command.target === undefined ? this.streams.all() : this.streams.resolve(command.target);
         return (await Promise.all(streams.map((stream) => stream.settled()))).flat();
       }
       case 'expect':
@@ -282,76 +281,25 @@ export class Controller {
     }
   }
 
-  private async open(command: CommandOf<'open'>): Promise<Stream> {
-    const name = command.stream;
-    checkStreamName(name);
-    const existing = this.streams.get(name);
-    if (existing && existing.state !== 'closed' && existing.state !== 'lost')
-      throw new BatonError('STREAM_EXISTS', `a stream named ${name} is already ${existing.state}`, {
-        stream: name,
-      });
-    let spec = this.hosts.resolve(command.host);
-    if (command.pty) {
-      if (spec.kind === 'local')
-        throw new BatonError(
-          'TRANSPORT_NO_TERMINAL',
-          `host ${spec.name} is a local process: use pty for a terminal`,
-          {
-            stream: name,
-            host: spec.name,
-          },
-        );
-      if (spec.kind === 'ssh') spec = { ...spec, pty: true };
-    }
-    const { results, sync } = this.options;
-    const variant = this.bound;
-    const env: Record<string, string> = {
-      ...this.options.baseEnv,
-      ...variant.env,
-      BATON_PARAMS: JSON.stringify(variant.values),
-    };
-    const stream = Stream.create({
-      name,
-      transport: createTransport(spec, { stream: name }),
+  private open(command: CommandOf<'open'>): Promise<Stream> {
+    const { results, sync, baseEnv, memberOf, killGraceMs } = this.options;
+    return openStream(command, {
       journal: this.journal,
-      env,
-      ...(this.blockFolder ? { cwd: this.blockFolder } : {}),
-      ...(results ? { taskDir: (stream, index, block) => results.taskDir(stream, index, block) } : {}),
-      nextIndex: () => this.nextTaskNumber(name),
-      ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
-      ...(this.options.killGraceMs === undefined ? {} : { killGraceMs: this.options.killGraceMs }),
+      hosts: this.hosts,
+      streams: this.streams,
+      variant: this.bound,
+      scope: this.barriers.scope,
+      ...(results ? { results } : {}),
+      ...(sync ? { sync } : {}),
+      ...(baseEnv ? { baseEnv } : {}),
+      ...(memberOf ? { memberOf } : {}),
+      ...(killGraceMs === undefined ? {} : { killGraceMs }),
+      ...(this.blockFolder ? { blockFolder: this.blockFolder } : {}),
     });
-    this.streams.set(name, stream);
-    const member = this.options.memberOf?.(name) ?? name;
-    try {
-      await stream.start(async (transport) => {
-        if (sync) {
-          const exposed = await exposeSync(transport, sync);
-          Object.assign(
-            env,
-            sync.env(member, { address: exposed.address, scope: this.barriers.scope }),
-            exposed.clients,
-          );
-        } else if (this.options.baseEnv?.BATON_SYNC_MEMBER) {
-          env.BATON_SYNC_MEMBER = member;
-        }
-        Object.assign(env, command.env);
-      });
-    } catch (error) {
-      if (this.streams.get(name) === stream) this.streams.delete(name);
-      throw describeOpenFailure(error, name, spec);
-    }
-    return stream;
-  }
-
-  private group(command: CommandOf<'group'>): Promise<string[]> {
-    for (const name of command.streams) if (!this.streams.has(name)) throw unknownStream(name);
-    this.groups.set(command.name, [...command.streams]);
-    return Promise.resolve(command.streams);
   }
 
   private queueTasks(command: TaskCommand, until: 'task-start' | 'task-end'): TaskHandle[] {
-    const streams = this.resolveTarget(command.target);
+    const streams = this.streams.resolve(command.target);
     const options = {
       ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
       ...(command.env ? { env: command.env } : {}),
@@ -372,8 +320,7 @@ export class Controller {
   }
 
   private async cancel(id: string): Promise<void> {
-    const slash = id.lastIndexOf('/');
-    const stream = slash > 0 ? this.streams.get(id.slice(0, slash)) : undefined;
+    const stream = this.streams.ownerOf(id);
     if (!stream) throw new BatonError('TASK_UNKNOWN', `no task ${id}: no stream owns it`, { task: id });
     await stream.cancel(id);
   }
@@ -389,40 +336,6 @@ export class Controller {
         },
       );
     return terminal;
-  }
-
-  private target(target: string): Promise<Stream[]> {
-    return Promise.resolve(this.resolveTarget(target));
-  }
-
-  /** A stream name, `@GROUP` or `{s1,s2}`: the streams it names, each of which must exist. */
-  private resolveTarget(target: string): Stream[] {
-    let names: string[];
-    if (target.startsWith('@')) {
-      const group = this.groups.get(target.slice(1));
-      if (!group)
-        throw new BatonError('GROUP_UNKNOWN', `no group named ${target.slice(1)}`, { group: target });
-      names = group;
-    } else if (target.startsWith('{') && target.endsWith('}')) {
-      names = target
-        .slice(1, -1)
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== '');
-    } else {
-      names = [target];
-    }
-    return names.map((name) => {
-      const stream = this.streams.get(name);
-      if (!stream) throw unknownStream(name);
-      return stream;
-    });
-  }
-
-  private nextTaskNumber(stream: string): number {
-    const next = (this.taskNumbers.get(stream) ?? 0) + 1;
-    this.taskNumbers.set(stream, next);
-    return next;
   }
 
   private setVariant(variant: ScenarioVariant): void {
@@ -461,42 +374,5 @@ export class Controller {
     });
     this.barriers.interrupt();
     void this.closeStreams();
-  }
-}
-
-function unknownStream(name: string): BatonError {
-  return new BatonError('STREAM_UNKNOWN', `no stream named ${name}`, { stream: name });
-}
-
-function describeError(error: unknown): { code: ErrorCode; message: string } {
-  return { code: isBatonError(error) ? error.code : 'INTERNAL', message: errorMessage(error) };
-}
-
-// What a command-end records of a result: small, serialisable facts (task ids, a barrier's generation).
-function summarize(command: Command, result: unknown): Record<string, unknown> | undefined {
-  switch (command.kind) {
-    case 'open':
-      return { state: (result as Stream).state };
-    case 'bg':
-      return { tasks: (result as TaskHandle[]).map((task) => task.id) };
-    case 'fg':
-    case 'wait':
-      return {
-        tasks: (result as TaskRecord[]).map((record) => ({
-          id: record.id,
-          status: record.status,
-          exitCode: record.exitCode,
-        })),
-      };
-    case 'barrier': {
-      const go = result as BarrierGo;
-      return { gen: go.gen, members: go.members };
-    }
-    case 'step':
-      return { ...(result as object) };
-    case 'release':
-      return { released: result };
-    default:
-      return undefined;
   }
 }

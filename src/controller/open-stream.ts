@@ -1,7 +1,82 @@
 import { fileURLToPath } from 'node:url';
 import { BatonError, errorMessage, isBatonError } from '../errors.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { ResultsFolder } from '../report/results-folder.ts';
+import type { HostBook } from '../scenario/hosts-file.ts';
+import type { ScenarioVariant } from '../scenario/variant.ts';
+import { Stream } from '../stream/stream.ts';
 import type { JobSyncServer } from '../sync/job.ts';
+import { createTransport } from '../transport/index.ts';
 import type { HostSpec, Transport } from '../transport/transport.ts';
+import type { CommandOf } from './command.ts';
+import type { StreamTable } from './stream-table.ts';
+
+/** What opening a stream needs of its controller. */
+export interface OpenContext {
+  journal: Journal;
+  hosts: HostBook;
+  streams: StreamTable;
+  /** The bound variant: its params and BATON_PARAM_* go into the stream's environment. */
+  variant: ScenarioVariant;
+  /** The sync scope of the bound variant. */
+  scope: string | undefined;
+  results?: ResultsFolder;
+  sync?: JobSyncServer;
+  baseEnv?: Record<string, string>;
+  memberOf?: (stream: string) => string;
+  killGraceMs?: number;
+  blockFolder?: string;
+}
+
+/**
+ * Open a stream for the `open` command: in the table (and journalled `opening`) before its transport opens,
+ * so that closing everything closes it too; the job's sync server made reachable from its host; its task
+ * numbers going on from those of earlier streams of the same name. A failed open leaves nothing behind.
+ */
+export async function openStream(command: CommandOf<'open'>, context: OpenContext): Promise<Stream> {
+  const name = command.stream;
+  checkStreamName(name);
+  context.streams.assertFree(name);
+  const spec = terminalSpec(context.hosts.resolve(command.host), name, command.pty === true);
+  const { results, sync, variant } = context;
+  const env: Record<string, string> = {
+    ...context.baseEnv,
+    ...variant.env,
+    BATON_PARAMS: JSON.stringify(variant.values),
+  };
+  const stream = Stream.create({
+    name,
+    transport: createTransport(spec, { stream: name }),
+    journal: context.journal,
+    env,
+    ...(context.blockFolder ? { cwd: context.blockFolder } : {}),
+    ...(results ? { taskDir: (stream, index, block) => results.taskDir(stream, index, block) } : {}),
+    nextIndex: () => context.streams.nextTaskNumber(name),
+    ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
+    ...(context.killGraceMs === undefined ? {} : { killGraceMs: context.killGraceMs }),
+  });
+  context.streams.add(stream);
+  const member = context.memberOf?.(name) ?? name;
+  try {
+    await stream.start(async (transport) => {
+      if (sync) {
+        const exposed = await exposeSync(transport, sync);
+        Object.assign(
+          env,
+          sync.env(member, { address: exposed.address, scope: context.scope }),
+          exposed.clients,
+        );
+      } else if (context.baseEnv?.BATON_SYNC_MEMBER) {
+        env.BATON_SYNC_MEMBER = member;
+      }
+      Object.assign(env, command.env);
+    });
+  } catch (error) {
+    context.streams.remove(stream);
+    throw describeOpenFailure(error, name, spec);
+  }
+  return stream;
+}
 
 const SYNC_SHELL_CLIENT = fileURLToPath(new URL('../sync/shell/baton-sync.sh', import.meta.url));
 const SYNC_PYTHON_CLIENT = fileURLToPath(new URL('../sync/python/baton_sync.py', import.meta.url));
@@ -23,6 +98,20 @@ export async function exposeSync(
     transport.upload(SYNC_PYTHON_CLIENT, clients.BATON_SYNC_PY),
   ]);
   return { address: exposed.address, clients };
+}
+
+/** The host spec a stream opens on: with `pty`, an ssh host is asked for a terminal; a local process has none. */
+export function terminalSpec(spec: HostSpec, stream: string, pty: boolean): HostSpec {
+  if (!pty || spec.kind === 'pty') return spec;
+  if (spec.kind === 'ssh') return { ...spec, pty: true };
+  throw new BatonError(
+    'TRANSPORT_NO_TERMINAL',
+    `host ${spec.name} is a local process: use pty for a terminal`,
+    {
+      stream,
+      host: spec.name,
+    },
+  );
 }
 
 /** One line naming the stream and host; the code of the underlying failure is kept. */
