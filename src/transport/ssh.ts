@@ -10,7 +10,7 @@ import { SSH_DEFAULTS } from './options.ts';
 import type { TransportOptions } from './options.ts';
 import { withRetries } from './retry.ts';
 import { ShellSession } from './shell-session.ts';
-import { killTreeCommand, shellQuote } from './shell-script.ts';
+import { HOME_VARIABLE, killTreeCommand, shellQuote } from './shell-script.ts';
 import { DataListeners, StateCell } from './state.ts';
 import { endpointKey, resolveSshEndpoint } from './ssh-config.ts';
 import type { SshEndpoint } from './ssh-config.ts';
@@ -222,7 +222,8 @@ export class SshTransport implements Transport {
 
   async makeTempDir(prefix: string): Promise<string> {
     let output = '';
-    const template = `"\${TMPDIR:-/tmp}"/${shellQuote(`${prefix}XXXXXX`)}`;
+    // Inside the shell's own folder when it has one, which its watchdog removes if the controller dies.
+    const template = `"\${${HOME_VARIABLE}:-\${TMPDIR:-/tmp}}"/${shellQuote(`${prefix}XXXXXX`)}`;
     const result = await this.exec({
       command: `mktemp -d ${template}`,
       onStdout: (chunk) => (output += chunk.toString()),
