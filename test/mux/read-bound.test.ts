@@ -31,12 +31,16 @@ interface ChildRun {
 
 // baton variants --json in a child with a 64 MB heap; a safety kill after 60 s, never an assertion on time.
 function runLimited(args: string[]): ChildRun {
-  const child = spawnSync(process.execPath, ['--max-old-space-size=64', `--import=${import.meta.resolve('tsx')}`, fixture, ...args], {
-    cwd: directory,
-    encoding: 'utf8',
-    timeout: 60_000,
-    killSignal: 'SIGKILL',
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=64', `--import=${import.meta.resolve('tsx')}`, fixture, ...args],
+    {
+      cwd: directory,
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    },
+  );
   const rss = /maxrss (\d+)\s*$/.exec(child.stderr);
   const parsed = child.stdout ? (JSON.parse(child.stdout) as { error?: ChildRun['error'] }) : {};
   return { status: child.status, error: parsed.error, maxRssKiB: rss ? Number(rss[1]) : Infinity };
@@ -68,7 +72,11 @@ test('reading stops at the cap, even where the file system reports no size', (t)
   t.throws(() => reader.readText('big.yaml', 1000), { instanceOf: ReadRefused });
   t.throws(() => reader.readText('/proc/self/smaps', 64), { instanceOf: ReadRefused });
   t.is(reader.readText('big.yaml', 5000)?.length, 4004);
-  const prepared = prepareVariants({ files: ['big.yaml'], reader: fileReader(directory), maxFileBytes: 1000 });
+  const prepared = prepareVariants({
+    files: ['big.yaml'],
+    reader: fileReader(directory),
+    maxFileBytes: 1000,
+  });
   t.deepEqual(
     prepared.errors.map((error) => error.code),
     ['MUX_TOO_LARGE'],
