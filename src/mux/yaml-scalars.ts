@@ -1,0 +1,411 @@
+/**
+ * Scanning of YAML scalars, tags and anchors as libyaml scans them (libyaml is what the reference's
+ * CSafeLoader runs): plain scalars (tabs are blanks, a tab may not indent a continuation line), single and
+ * double quoted scalars (escapes, surrogate escapes refused), block scalars (indentation indicator, chomping),
+ * tags (handles, URI escapes, the `!` tag) and anchor names.
+ */
+import { TAB, isBlank, isBlankz, isBreak, isBreakz, isHex, isWordChar } from './yaml-cursor.ts';
+import type { Mark, Cursor } from './yaml-cursor.ts';
+
+export interface ScalarToken {
+  value: string;
+  style: 'plain' | 'single' | 'double' | 'literal' | 'folded';
+  start: Mark;
+  end: Mark;
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\x08',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\x0b',
+  f: '\x0c',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  "'": "'",
+  '\\': '\\',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
+};
+const ESCAPE_LENGTHS: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+// libyaml's folding of a run of blanks and breaks inside a flow or plain scalar.
+function fold(leadingBreak: string, trailingBreaks: string): string {
+  if (leadingBreak === '\n') return trailingBreaks === '' ? ' ' : trailingBreaks;
+  return leadingBreak + trailingBreaks;
+}
+
+/** A plain scalar; `indent` is the scanner's indentation, `flow` whether inside a flow collection. */
+export function scanPlain(
+  cursor: Cursor,
+  indent: number,
+  flow: boolean,
+): { token: ScalarToken; leadingBlanks: boolean } {
+  const start = cursor.mark();
+  let end = start;
+  let out = '';
+  let whitespaces = '';
+  let leadingBreak = '';
+  let trailingBreaks = '';
+  let leadingBlanks = false;
+  const minIndent = indent + 1;
+  for (;;) {
+    if (cursor.atDocumentIndicator() || cursor.at() === 0x23) break;
+    while (!isBlankz(cursor.at())) {
+      const c = cursor.at();
+      if (c === 0x3a && isBlankz(cursor.at(1))) break;
+      if (flow && (c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d)) break;
+      if (flow && c === 0x3a) {
+        const next = cursor.at(1);
+        if (next === 0x2c || next === 0x5b || next === 0x5d || next === 0x7b || next === 0x7d) break;
+      }
+      if (leadingBlanks || whitespaces) {
+        if (leadingBlanks) {
+          out += fold(leadingBreak, trailingBreaks);
+          leadingBreak = '';
+          trailingBreaks = '';
+          leadingBlanks = false;
+        } else {
+          out += whitespaces;
+          whitespaces = '';
+        }
+      }
+      const from = cursor.index;
+      cursor.forward();
+      out += cursor.text.slice(from, cursor.index);
+      end = cursor.mark();
+    }
+    const c = cursor.at();
+    if (!(isBlank(c) || isBreak(c))) break;
+    for (;;) {
+      const d = cursor.at();
+      if (isBlank(d)) {
+        if (leadingBlanks && cursor.column < minIndent && d === TAB) {
+          throw cursor.error(
+            'while scanning a plain scalar: found a tab character that violates indentation',
+          );
+        }
+        if (!leadingBlanks) whitespaces += String.fromCharCode(d);
+        cursor.forward();
+      } else if (isBreak(d)) {
+        if (!leadingBlanks) {
+          whitespaces = '';
+          leadingBreak = cursor.lineBreak();
+          leadingBlanks = true;
+        } else {
+          trailingBreaks += cursor.lineBreak();
+        }
+      } else {
+        break;
+      }
+    }
+    if (!flow && cursor.column < minIndent) break;
+  }
+  return { token: { value: out, style: 'plain', start, end }, leadingBlanks };
+}
+
+/** A single- or double-quoted scalar. */
+export function scanQuoted(cursor: Cursor, single: boolean): ScalarToken {
+  const start = cursor.mark();
+  const quote = single ? 0x27 : 0x22;
+  cursor.forward();
+  let out = '';
+  for (;;) {
+    if (cursor.atDocumentIndicator()) {
+      throw cursor.error('while scanning a quoted scalar: found unexpected document indicator');
+    }
+    if (cursor.at() === 0)
+      throw cursor.error('while scanning a quoted scalar: found unexpected end of stream');
+    let leadingBlanks = false;
+    while (!isBlankz(cursor.at())) {
+      const c = cursor.at();
+      if (single && c === 0x27 && cursor.at(1) === 0x27) {
+        out += "'";
+        cursor.forward(2);
+      } else if (c === quote) {
+        break;
+      } else if (!single && c === 0x5c && isBreak(cursor.at(1))) {
+        cursor.forward();
+        cursor.lineBreak();
+        leadingBlanks = true;
+        break;
+      } else if (!single && c === 0x5c) {
+        out += escape(cursor);
+      } else {
+        const from = cursor.index;
+        cursor.forward();
+        out += cursor.text.slice(from, cursor.index);
+      }
+    }
+    if (cursor.at() === quote) break;
+    let whitespaces = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    for (;;) {
+      const d = cursor.at();
+      if (isBlank(d)) {
+        if (!leadingBlanks) whitespaces += String.fromCharCode(d);
+        cursor.forward();
+      } else if (isBreak(d)) {
+        if (!leadingBlanks) {
+          whitespaces = '';
+          leadingBreak = cursor.lineBreak();
+          leadingBlanks = true;
+        } else {
+          trailingBreaks += cursor.lineBreak();
+        }
+      } else {
+        break;
+      }
+    }
+    out += leadingBlanks ? fold(leadingBreak, trailingBreaks) : whitespaces;
+  }
+  cursor.forward();
+  return { value: out, style: single ? 'single' : 'double', start, end: cursor.mark() };
+}
+
+function escape(cursor: Cursor): string {
+  const name = String.fromCharCode(cursor.at(1));
+  const length = ESCAPE_LENGTHS[name];
+  if (length === undefined) {
+    const replacement = ESCAPES[name];
+    if (replacement === undefined) {
+      throw cursor.error('while parsing a quoted scalar: found unknown escape character');
+    }
+    cursor.forward(2);
+    return replacement;
+  }
+  cursor.forward(2);
+  let value = 0;
+  for (let k = 0; k < length; k++) {
+    if (!isHex(cursor.at(k))) {
+      throw cursor.error('while parsing a quoted scalar: did not find expected hexdecimal number');
+    }
+    value = value * 16 + parseInt(String.fromCharCode(cursor.at(k)), 16);
+  }
+  if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) {
+    throw cursor.error('while parsing a quoted scalar: found invalid Unicode character escape code');
+  }
+  cursor.forward(length);
+  return String.fromCodePoint(value);
+}
+
+/** A literal (`|`) or folded (`>`) block scalar; `indent` is the scanner's indentation. */
+export function scanBlock(cursor: Cursor, indent: number, literal: boolean): ScalarToken {
+  const start = cursor.mark();
+  cursor.forward();
+  let chomping = 0;
+  let increment = 0;
+  const readChomping = () => {
+    const c = cursor.at();
+    if (c === 0x2b || c === 0x2d) {
+      chomping = c === 0x2b ? 1 : -1;
+      cursor.forward();
+      return true;
+    }
+    return false;
+  };
+  const readIncrement = () => {
+    const c = cursor.at();
+    if (c < 0x30 || c > 0x39) return;
+    if (c === 0x30) {
+      throw cursor.error('while scanning a block scalar: found an indentation indicator equal to 0');
+    }
+    increment = c - 0x30;
+    cursor.forward();
+  };
+  if (readChomping()) readIncrement();
+  else if (cursor.at() >= 0x30 && cursor.at() <= 0x39) {
+    readIncrement();
+    readChomping();
+  }
+  while (isBlank(cursor.at())) cursor.forward();
+  if (cursor.at() === 0x23) while (!isBreakz(cursor.at())) cursor.forward();
+  if (!isBreakz(cursor.at())) {
+    throw cursor.error('while scanning a block scalar: did not find expected comment or line break');
+  }
+  if (isBreak(cursor.at())) cursor.lineBreak();
+  let end = cursor.mark();
+  let blockIndent = increment ? (indent >= 0 ? indent + increment : increment) : 0;
+  let out = '';
+  let leadingBreak = '';
+  let leadingBlank = false;
+  const breaks = (): string => {
+    let collected = '';
+    let maxIndent = 0;
+    end = cursor.mark();
+    for (;;) {
+      while ((blockIndent === 0 || cursor.column < blockIndent) && cursor.at() === 0x20) {
+        if (cursor.column > maxIndent) maxIndent = cursor.column;
+        cursor.forward();
+      }
+      if (cursor.column > maxIndent) maxIndent = cursor.column;
+      if ((blockIndent === 0 || cursor.column < blockIndent) && cursor.at() === TAB) {
+        throw cursor.error(
+          'while scanning a block scalar: found a tab character where an indentation space is expected',
+        );
+      }
+      if (!isBreak(cursor.at())) break;
+      collected += cursor.lineBreak();
+      end = cursor.mark();
+    }
+    if (blockIndent === 0) blockIndent = Math.max(maxIndent, indent + 1, 1);
+    return collected;
+  };
+  let trailingBreaks = breaks();
+  while (cursor.column === blockIndent && cursor.at() !== 0) {
+    const trailingBlank = isBlank(cursor.at());
+    if (!literal && leadingBreak === '\n' && !leadingBlank && !trailingBlank) {
+      if (trailingBreaks === '') out += ' ';
+    } else {
+      out += leadingBreak;
+    }
+    leadingBreak = '';
+    out += trailingBreaks;
+    leadingBlank = isBlank(cursor.at());
+    const from = cursor.index;
+    while (!isBreakz(cursor.at())) cursor.forward();
+    out += cursor.text.slice(from, cursor.index);
+    leadingBreak = cursor.lineBreak();
+    trailingBreaks = breaks();
+  }
+  if (chomping !== -1) out += leadingBreak;
+  if (chomping === 1) out += trailingBreaks;
+  return { value: out, style: literal ? 'literal' : 'folded', start, end };
+}
+
+/** `*name` or `&name`: the name. */
+export function scanAnchor(
+  cursor: Cursor,
+  what: 'alias' | 'anchor',
+): { name: string; start: Mark; end: Mark } {
+  const start = cursor.mark();
+  cursor.forward();
+  const from = cursor.index;
+  while (isWordChar(cursor.at())) cursor.forward();
+  const name = cursor.text.slice(from, cursor.index);
+  const c = cursor.at();
+  const ends =
+    isBlankz(c) ||
+    c === 0x3f ||
+    c === 0x3a ||
+    c === 0x2c ||
+    c === 0x5d ||
+    c === 0x7d ||
+    c === 0x25 ||
+    c === 0x40;
+  if (!name || !(ends || c === 0x60)) {
+    throw cursor.error(`while scanning an ${what}: did not find expected alphabetic or numeric character`);
+  }
+  return { name, start, end: cursor.mark() };
+}
+
+/** A tag token: `handle` ('' for verbatim and the bare `!`), `suffix`. */
+export function scanTag(
+  cursor: Cursor,
+  flow: boolean,
+): { handle: string; suffix: string; start: Mark; end: Mark } {
+  const start = cursor.mark();
+  let handle: string;
+  let suffix: string;
+  if (cursor.at(1) === 0x3c) {
+    cursor.forward(2);
+    suffix = scanTagUri(cursor, true, '', start);
+    if (cursor.at() !== 0x3e) throw cursor.error("while scanning a tag: did not find the expected '>'");
+    cursor.forward();
+    handle = '';
+  } else {
+    handle = scanTagHandle(cursor, false);
+    if (handle.length > 1 && handle.endsWith('!')) {
+      suffix = scanTagUri(cursor, false, '', start);
+    } else {
+      suffix = scanTagUri(cursor, false, handle, start);
+      handle = '!';
+      if (suffix === '') {
+        handle = '';
+        suffix = '!';
+      }
+    }
+  }
+  const c = cursor.at();
+  if (!isBlankz(c) && !(flow && c === 0x2c)) {
+    throw cursor.error('while scanning a tag: did not find expected whitespace or line break');
+  }
+  return { handle, suffix, start, end: cursor.mark() };
+}
+
+/** `!`, `!!` or `!word!` (a directive's handle must be one of them; a tag's may be `!word`). */
+export function scanTagHandle(cursor: Cursor, directive: boolean): string {
+  if (cursor.at() !== 0x21) {
+    throw cursor.error(`while scanning a ${directive ? 'tag directive' : 'tag'}: did not find expected '!'`);
+  }
+  const from = cursor.index;
+  cursor.forward();
+  while (isWordChar(cursor.at())) cursor.forward();
+  if (cursor.at() === 0x21) cursor.forward();
+  else if (directive && cursor.index - from > 1) {
+    throw cursor.error("while scanning a tag directive: did not find expected '!'");
+  }
+  return cursor.text.slice(from, cursor.index);
+}
+
+const URI_CHARS = new Set(";/?:@&=+$.%!~*'()");
+
+/** A tag URI (its %-escapes decoded as UTF-8); `head` is a non-handle start already read (its `!` dropped). */
+export function scanTagUri(cursor: Cursor, verbatim: boolean, head: string, start: Mark): string {
+  let out = head.slice(1);
+  let length = head.length;
+  for (;;) {
+    const c = cursor.at();
+    const allowed =
+      isWordChar(c) ||
+      (c < 0x80 && URI_CHARS.has(String.fromCharCode(c))) ||
+      (verbatim && (c === 0x2c || c === 0x5b || c === 0x5d));
+    if (!allowed) break;
+    if (c === 0x25) out += uriEscapes(cursor);
+    else {
+      out += String.fromCharCode(c);
+      cursor.forward();
+    }
+    length++;
+  }
+  if (!length) throw cursor.error('while parsing a tag: did not find expected tag URI', start);
+  return out;
+}
+
+function uriEscapes(cursor: Cursor): string {
+  const bytes: number[] = [];
+  let width = 0;
+  do {
+    if (!(cursor.at() === 0x25 && isHex(cursor.at(1)) && isHex(cursor.at(2)))) {
+      throw cursor.error('while parsing a tag: did not find URI escaped octet');
+    }
+    const octet = parseInt(cursor.text.slice(cursor.index + 1, cursor.index + 3), 16);
+    if (!width) {
+      width =
+        (octet & 0x80) === 0
+          ? 1
+          : (octet & 0xe0) === 0xc0
+            ? 2
+            : (octet & 0xf0) === 0xe0
+              ? 3
+              : (octet & 0xf8) === 0xf0
+                ? 4
+                : 0;
+      if (!width) throw cursor.error('while parsing a tag: found an incorrect leading UTF-8 octet');
+    } else if ((octet & 0xc0) !== 0x80) {
+      throw cursor.error('while parsing a tag: found an incorrect trailing UTF-8 octet');
+    }
+    bytes.push(octet);
+    cursor.forward(3);
+  } while (--width);
+  return Buffer.from(bytes).toString('utf8');
+}
