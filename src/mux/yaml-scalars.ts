@@ -318,16 +318,16 @@ export function scanTag(
   let suffix: string;
   if (cursor.at(1) === 0x3c) {
     cursor.forward(2);
-    suffix = scanTagUri(cursor, true, '', start);
+    suffix = scanTagUri(cursor, true, '');
     if (cursor.at() !== 0x3e) throw cursor.error("while scanning a tag: did not find the expected '>'");
     cursor.forward();
     handle = '';
   } else {
     handle = scanTagHandle(cursor, false);
     if (handle.length > 1 && handle.endsWith('!')) {
-      suffix = scanTagUri(cursor, false, '', start);
+      suffix = scanTagUri(cursor, false, '');
     } else {
-      suffix = scanTagUri(cursor, false, handle, start);
+      suffix = scanTagUri(cursor, false, handle);
       handle = '!';
       if (suffix === '') {
         handle = '';
@@ -360,7 +360,7 @@ export function scanTagHandle(cursor: Cursor, directive: boolean): string {
 const URI_CHARS = new Set(";/?:@&=+$.%!~*'()");
 
 /** A tag URI (its %-escapes decoded as UTF-8); `head` is a non-handle start already read (its `!` dropped). */
-export function scanTagUri(cursor: Cursor, verbatim: boolean, head: string, start: Mark): string {
+export function scanTagUri(cursor: Cursor, verbatim: boolean, head: string): string {
   let out = head.slice(1);
   let length = head.length;
   for (;;) {
@@ -377,7 +377,7 @@ export function scanTagUri(cursor: Cursor, verbatim: boolean, head: string, star
     }
     length++;
   }
-  if (!length) throw cursor.error('while parsing a tag: did not find expected tag URI', start);
+  if (!length) throw cursor.error('while parsing a tag: did not find expected tag URI');
   return out;
 }
 

@@ -83,9 +83,9 @@ export class Scanner {
   }
 
   private needMore(): boolean {
-    if (this.done) return false;
-    if (this.head >= this.queue.length) return true;
+    if (this.head >= this.queue.length) return !this.done;
     this.staleSimpleKeys();
+    if (this.done) return false;
     for (const key of this.simpleKeys) if (key && key.tokenNumber === this.taken) return true;
     return false;
   }
@@ -147,8 +147,7 @@ export class Scanner {
       const key = this.simpleKeys[level];
       if (!key) continue;
       if (key.mark.line < cursor.line || key.mark.index + MAX_SIMPLE_KEY < cursor.index) {
-        if (key.required)
-          throw cursor.error("while scanning a simple key: could not find expected ':'", cursor.mark());
+        if (key.required) throw cursor.error("while scanning a simple key: could not find expected ':'");
         this.simpleKeys[level] = undefined;
       }
     }
@@ -167,8 +166,7 @@ export class Scanner {
 
   private removeSimpleKey(): void {
     const key = this.simpleKeys[this.flowLevel];
-    if (key?.required)
-      throw this.cursor.error("while scanning a simple key: could not find expected ':'", key.mark);
+    if (key?.required) throw this.cursor.error("while scanning a simple key: could not find expected ':'");
     this.simpleKeys[this.flowLevel] = undefined;
   }
 
@@ -194,6 +192,10 @@ export class Scanner {
   }
 
   private streamEnd(): void {
+    if (this.cursor.column !== 0) {
+      this.cursor.column = 0;
+      this.cursor.line++;
+    }
     this.unwindIndent(-1);
     this.removeSimpleKey();
     this.allowSimpleKey = false;
@@ -231,12 +233,12 @@ export class Scanner {
       if (cursor.at() !== 0x20 && cursor.at() !== TAB)
         throw cursor.error('while scanning a %TAG directive: did not find expected whitespace');
       blanks();
-      const prefix = scanTagUri(cursor, true, '', start);
+      const prefix = scanTagUri(cursor, true, '');
       if (!isBlankz(cursor.at()))
         throw cursor.error('while scanning a %TAG directive: did not find expected whitespace or line break');
       this.push({ kind: 'tag-directive', start, handle, prefix });
     } else {
-      throw cursor.error('while scanning a directive: found unknown directive name', start);
+      throw cursor.error('while scanning a directive: found unknown directive name');
     }
     blanks();
     if (cursor.at() === 0x23) while (cursor.at() !== 0 && !isBreak(cursor.at())) cursor.forward();

@@ -3,7 +3,10 @@
  * generator with the results Avocado's stack (PyYAML with libyaml, Python 3.11's `re` and `ast`) gave for
  * them, recorded by the generators in bench/mux/gen/. Each family is checked without Python.
  */
+import { parseYaml } from '../../src/mux/parse.ts';
+import type { YamlSyntax } from '../../src/mux/parse.ts';
 import { compilePythonRegex, PythonRegexError } from '../../src/mux/pyregex.ts';
+import { TAGS, resolvePlainTag } from '../../src/mux/yaml11.ts';
 
 export interface RegexCase {
   pattern: string;
@@ -50,4 +53,49 @@ export function regexMismatches(entry: RegexCase): string[] | 'inexpressible' {
     }
   }
   return out;
+}
+
+type Composed = ['s', string, string] | ['q', string, Composed[]] | ['m', string, [Composed, Composed][]];
+
+export interface YamlSyntaxCase {
+  text: string;
+  error?: 'reader' | 'syntax';
+  line?: number;
+  col?: number;
+  tree?: Composed | null;
+}
+
+// A syntax node as PyYAML composes it: aliases followed, implicit tags resolved.
+function composed(node: YamlSyntax): Composed | undefined {
+  if (node.kind === 'alias') return node.target ? composed(node.target) : undefined;
+  if (node.kind === 'scalar') {
+    return ['s', node.tag ?? (node.plain ? resolvePlainTag(node.text) : TAGS.str), node.text];
+  }
+  if (node.kind === 'seq') {
+    const items = node.items.map(composed);
+    return items.includes(undefined) ? undefined : ['q', node.tag ?? TAGS.seq, items as Composed[]];
+  }
+  const pairs = node.pairs.map(({ key, value }) => [composed(key), composed(value)]);
+  if (pairs.some(([key, value]) => !key || !value)) return undefined;
+  return ['m', node.tag ?? TAGS.map, pairs as [Composed, Composed][]];
+}
+
+/** The differences between Baton's reading of a YAML text and libyaml's recorded one. */
+export function yamlSyntaxMismatches(entry: YamlSyntaxCase): string[] {
+  const parsed = parseYaml(entry.text);
+  const problem = parsed.problems[0];
+  if (entry.error) {
+    if (!problem) return [`accepted a text libyaml refuses (${entry.error})`];
+    if (entry.line !== undefined && (problem.pos.line !== entry.line || problem.pos.col !== entry.col)) {
+      return [`error at ${problem.pos.line}:${problem.pos.col}, libyaml at ${entry.line}:${entry.col}`];
+    }
+    return [];
+  }
+  if (problem)
+    return [`refused a text libyaml reads: ${problem.message} at ${problem.pos.line}:${problem.pos.col}`];
+  const want = entry.tree === null ? null : JSON.stringify(entry.tree);
+  const got = parsed.root === null ? null : JSON.stringify(composed(parsed.root));
+  const emptyDocument = JSON.stringify(['s', TAGS.null, '']);
+  if (want === got || (got === null && want === emptyDocument)) return [];
+  return [`tree ${got} != ${want}`];
 }

@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { errorJson, variantsJsonChunks } from '../../src/mux/emit-json.ts';
 import { prepareVariants } from '../../src/mux/pipeline.ts';
 import { fileReader } from '../../src/mux/readers.ts';
-import { regexMismatches } from './conformance-families.ts';
-import type { RegexCase } from './conformance-families.ts';
+import { regexMismatches, yamlSyntaxMismatches } from './conformance-families.ts';
+import type { RegexCase, YamlSyntaxCase } from './conformance-families.ts';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = process.env.BATON_MUX_CORPUS ?? resolve(repositoryRoot, '../shared/conformance/mux');
@@ -129,4 +129,10 @@ test('conformance family: Python regular expressions (generated, recorded from P
   if (inexpressible.length > 0)
     t.log(`refused as inexpressible in JS: ${inexpressible.length} of ${cases.length}`);
   t.true(inexpressible.length <= cases.length / 10, 'at most one pattern in ten is inexpressible');
+});
+
+test('conformance family: YAML as libyaml reads it (generated, recorded from PyYAML with libyaml)', (t) => {
+  for (const entry of fixture<YamlSyntaxCase>('yaml-syntax.json')) {
+    t.deepEqual(yamlSyntaxMismatches(entry), [], `text ${JSON.stringify(entry.text)}`);
+  }
 });
