@@ -3,7 +3,10 @@
  * generator with the results Avocado's stack (PyYAML with libyaml, Python 3.11's `re` and `ast`) gave for
  * them, recorded by the generators in bench/mux/gen/. Each family is checked without Python.
  */
+import { encodeValue } from '../../src/mux/emit-json.ts';
 import { parseYaml } from '../../src/mux/parse.ts';
+import { prepareVariants } from '../../src/mux/pipeline.ts';
+import { memoryReader } from '../../src/mux/readers.ts';
 import type { YamlSyntax } from '../../src/mux/parse.ts';
 import { compilePythonRegex, PythonRegexError } from '../../src/mux/pyregex.ts';
 import { TAGS, resolvePlainTag } from '../../src/mux/yaml11.ts';
@@ -98,4 +101,28 @@ export function yamlSyntaxMismatches(entry: YamlSyntaxCase): string[] {
   const emptyDocument = JSON.stringify(['s', TAGS.null, '']);
   if (want === got || (got === null && want === emptyDocument)) return [];
   return [`tree ${got} != ${want}`];
+}
+
+export interface YamlValueCase {
+  text: string;
+  error?: true;
+  value?: unknown;
+}
+
+/** The differences between the value Baton gives `k` in `/run` and the one the reference's loader built. */
+export function yamlValueMismatches(entry: YamlValueCase): string[] {
+  const prepared = prepareVariants({
+    files: ['main.yaml'],
+    reader: memoryReader({ 'main.yaml': entry.text }),
+  });
+  if (prepared.errors.length > 0) {
+    const codes = prepared.errors.map((error) => `${error.code} ${error.message}`).join('; ');
+    return entry.error ? [] : [`refused a value the reference loads: ${codes}`];
+  }
+  if (entry.error) return ['accepted a value the reference refuses'];
+  const run = prepared.tree?.children.find((child) => child.name === 'run');
+  if (!run?.values.has('k')) return ['no value k in /run'];
+  const got = JSON.stringify(encodeValue(run.values.get('k')!));
+  const want = JSON.stringify(entry.value);
+  return got === want ? [] : [`value ${got} != ${want}`];
 }

@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { errorJson, variantsJsonChunks } from '../../src/mux/emit-json.ts';
 import { prepareVariants } from '../../src/mux/pipeline.ts';
 import { fileReader } from '../../src/mux/readers.ts';
-import { regexMismatches, yamlSyntaxMismatches } from './conformance-families.ts';
-import type { RegexCase, YamlSyntaxCase } from './conformance-families.ts';
+import { regexMismatches, yamlSyntaxMismatches, yamlValueMismatches } from './conformance-families.ts';
+import type { RegexCase, YamlSyntaxCase, YamlValueCase } from './conformance-families.ts';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = process.env.BATON_MUX_CORPUS ?? resolve(repositoryRoot, '../shared/conformance/mux');
@@ -134,5 +134,11 @@ test('conformance family: Python regular expressions (generated, recorded from P
 test('conformance family: YAML as libyaml reads it (generated, recorded from PyYAML with libyaml)', (t) => {
   for (const entry of fixture<YamlSyntaxCase>('yaml-syntax.json')) {
     t.deepEqual(yamlSyntaxMismatches(entry), [], `text ${JSON.stringify(entry.text)}`);
+  }
+});
+
+test('conformance family: values of a leaf as the reference loads them (generated, recorded from PyYAML)', (t) => {
+  for (const entry of fixture<YamlValueCase>('yaml-values.json')) {
+    t.deepEqual(yamlValueMismatches(entry), [], `text ${JSON.stringify(entry.text)}`);
   }
 });
