@@ -129,17 +129,19 @@ function hex(cp: number): string {
   return cp.toString(16).toUpperCase().padStart(4, '0');
 }
 
-/** The code point of a character name, or undefined when Python's `\N{...}` does not know it. */
+/**
+ * The code point of a character name, or undefined when Python's `\N{...}` does not know it. Names and
+ * aliases match in any case; the algorithmic Hangul and CJK names only in upper case, as in CPython.
+ */
 export function lookupUnicodeName(name: string): number | undefined {
-  const upper = name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
-  if (upper.startsWith(CJK_PREFIX)) {
-    const digits = upper.slice(CJK_PREFIX.length);
+  if (name.startsWith(CJK_PREFIX)) {
+    const digits = name.slice(CJK_PREFIX.length);
     if (!/^[0-9A-F]{4,5}$/.test(digits)) return undefined;
     const cp = parseInt(digits, 16);
     return CJK_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi) ? cp : undefined;
   }
-  if (upper.startsWith(HANGUL_PREFIX)) return hangul(upper.slice(HANGUL_PREFIX.length));
-  return names().get(upper);
+  if (name.startsWith(HANGUL_PREFIX)) return hangul(name.slice(HANGUL_PREFIX.length));
+  return names().get(name.replace(/[a-z]+/g, (letters) => letters.toUpperCase()));
 }
 
 // CPython's find_syllable: the longest jamo short name of each kind, in order L, V, T.

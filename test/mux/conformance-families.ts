@@ -126,3 +126,20 @@ export function yamlValueMismatches(entry: YamlValueCase): string[] {
   const want = JSON.stringify(entry.value);
   return got === want ? [] : [`value ${got} != ${want}`];
 }
+
+export interface InjectCase {
+  inject: string;
+  value: unknown;
+}
+
+/** The differences between the value an `--inject` gives `/run`'s `k` and the reference's literal_eval. */
+export function injectMismatches(entry: InjectCase): string[] {
+  const prepared = prepareVariants({ files: [], reader: memoryReader({}), inject: [entry.inject] });
+  if (prepared.errors.length > 0)
+    return [`refused: ${prepared.errors.map((error) => error.code).join(', ')}`];
+  const run = prepared.tree?.children.find((child) => child.name === 'run');
+  const value = run?.values.get('k');
+  const got = JSON.stringify(value === undefined ? undefined : encodeValue(value));
+  const want = JSON.stringify(entry.value);
+  return got === want ? [] : [`value ${got} != ${want}`];
+}

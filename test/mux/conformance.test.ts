@@ -15,8 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { errorJson, variantsJsonChunks } from '../../src/mux/emit-json.ts';
 import { prepareVariants } from '../../src/mux/pipeline.ts';
 import { fileReader } from '../../src/mux/readers.ts';
-import { regexMismatches, yamlSyntaxMismatches, yamlValueMismatches } from './conformance-families.ts';
-import type { RegexCase, YamlSyntaxCase, YamlValueCase } from './conformance-families.ts';
+import {
+  injectMismatches,
+  regexMismatches,
+  yamlSyntaxMismatches,
+  yamlValueMismatches,
+} from './conformance-families.ts';
+import type { InjectCase, RegexCase, YamlSyntaxCase, YamlValueCase } from './conformance-families.ts';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = process.env.BATON_MUX_CORPUS ?? resolve(repositoryRoot, '../shared/conformance/mux');
@@ -140,5 +145,11 @@ test('conformance family: YAML as libyaml reads it (generated, recorded from PyY
 test('conformance family: values of a leaf as the reference loads them (generated, recorded from PyYAML)', (t) => {
   for (const entry of fixture<YamlValueCase>('yaml-values.json')) {
     t.deepEqual(yamlValueMismatches(entry), [], `text ${JSON.stringify(entry.text)}`);
+  }
+});
+
+test('conformance family: --inject values as ast.literal_eval reads them (generated, recorded from Python)', (t) => {
+  for (const entry of fixture<InjectCase>('inject.json')) {
+    t.deepEqual(injectMismatches(entry), [], entry.inject);
   }
 });

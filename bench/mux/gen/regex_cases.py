@@ -130,4 +130,5 @@ def main():
     sys.stdout.write('\n')
 
 
-main()
+if __name__ == '__main__':
+    main()

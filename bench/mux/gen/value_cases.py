@@ -108,4 +108,5 @@ def main():
     sys.stdout.write('\n')
 
 
-main()
+if __name__ == '__main__':
+    main()
