@@ -168,38 +168,47 @@ class Composer {
     const nonSpecific = tag === '!';
     if (nonSpecific) tag = null;
     const content = scanner.peek();
-    const tagPos = position((tagToken ?? content).start);
-    const base = { tag, pos: position(content.start), tagPos };
+    const pos = position(content.start);
+    const tagPos = tagToken ? position(tagToken.start) : pos;
     let node: YamlSyntax;
     if (indentless && content.kind === 'block-entry') {
-      node = { kind: 'seq', ...base, items: [] };
+      node = { kind: 'seq', tag, pos, tagPos, items: [] };
       this.register(anchor, node);
       this.nested(content.start, () => this.indentlessSequence(node as SeqSyntax));
     } else if (content.kind === 'scalar') {
       scanner.next();
       node = {
         kind: 'scalar',
-        ...base,
+        tag,
+        pos,
+        tagPos,
         text: content.value,
         plain: content.style === 'plain' || nonSpecific,
       };
       this.register(anchor, node);
     } else if (content.kind === 'flow-sequence-start' || (block && content.kind === 'block-sequence-start')) {
-      node = { kind: 'seq', ...base, items: [] };
+      node = { kind: 'seq', tag, pos, tagPos, items: [] };
       this.register(anchor, node);
       const seq = node;
       this.nested(content.start, () =>
         content.kind === 'flow-sequence-start' ? this.flowSequence(seq) : this.blockSequence(seq),
       );
     } else if (content.kind === 'flow-mapping-start' || (block && content.kind === 'block-mapping-start')) {
-      node = { kind: 'map', ...base, pairs: [] };
+      node = { kind: 'map', tag, pos, tagPos, pairs: [] };
       this.register(anchor, node);
       const map = node;
       this.nested(content.start, () =>
         content.kind === 'flow-mapping-start' ? this.flowMapping(map) : this.blockMapping(map),
       );
     } else if (anchor || tagToken) {
-      node = { kind: 'scalar', ...base, pos: position((anchor ?? tagToken)!.start), text: '', plain: true };
+      node = {
+        kind: 'scalar',
+        tag,
+        pos: position((anchor ?? tagToken)!.start),
+        tagPos,
+        text: '',
+        plain: true,
+      };
       this.register(anchor, node);
     } else {
       throw new YamlSyntaxError(
@@ -365,6 +374,7 @@ class Composer {
 }
 
 function empty(mark: Mark, advance = 0): ScalarSyntax {
+  // one position object for both: an empty scalar has no tag
   const pos = { line: mark.line + 1, col: mark.column + 1 + advance };
   return { kind: 'scalar', tag: null, text: '', plain: true, pos, tagPos: pos };
 }

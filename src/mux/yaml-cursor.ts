@@ -90,6 +90,12 @@ export class Cursor {
     }
   }
 
+  /** Move over one character that is not a line break. */
+  step(): void {
+    const c = this.text.charCodeAt(this.index++);
+    if (c !== 0xfeff && (c < 0xdc00 || c > 0xdfff)) this.column++;
+  }
+
   /** Skip spaces only (no line break inside): the common fast path. */
   skipSpaces(): void {
     while (this.text.charCodeAt(this.index) === SPACE) {

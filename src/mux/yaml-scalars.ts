@@ -8,6 +8,7 @@ import { TAB, isBlank, isBlankz, isBreak, isBreakz, isHex, isWordChar } from './
 import type { Mark, Cursor } from './yaml-cursor.ts';
 
 export interface ScalarToken {
+  kind: 'scalar';
   value: string;
   style: 'plain' | 'single' | 'double' | 'literal' | 'folded';
   start: Mark;
@@ -59,15 +60,17 @@ export function scanPlain(
   const minIndent = indent + 1;
   for (;;) {
     if (cursor.atDocumentIndicator() || cursor.at() === 0x23) break;
-    while (!isBlankz(cursor.at())) {
+    const chunk = cursor.index;
+    for (;;) {
       const c = cursor.at();
+      if (isBlankz(c)) break;
       if (c === 0x3a && isBlankz(cursor.at(1))) break;
       if (flow && (c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d)) break;
       if (flow && c === 0x3a) {
         const next = cursor.at(1);
         if (next === 0x2c || next === 0x5b || next === 0x5d || next === 0x7b || next === 0x7d) break;
       }
-      if (leadingBlanks || whitespaces) {
+      if (cursor.index === chunk && (leadingBlanks || whitespaces)) {
         if (leadingBlanks) {
           out += fold(leadingBreak, trailingBreaks);
           leadingBreak = '';
@@ -78,9 +81,10 @@ export function scanPlain(
           whitespaces = '';
         }
       }
-      const from = cursor.index;
-      cursor.forward();
-      out += cursor.text.slice(from, cursor.index);
+      cursor.step();
+    }
+    if (cursor.index > chunk) {
+      out += cursor.text.slice(chunk, cursor.index);
       end = cursor.mark();
     }
     const c = cursor.at();
@@ -109,7 +113,7 @@ export function scanPlain(
     }
     if (!flow && cursor.column < minIndent) break;
   }
-  return { token: { value: out, style: 'plain', start, end }, leadingBlanks };
+  return { token: { kind: 'scalar', value: out, style: 'plain', start, end }, leadingBlanks };
 }
 
 /** A single- or double-quoted scalar. */
@@ -169,7 +173,7 @@ export function scanQuoted(cursor: Cursor, single: boolean): ScalarToken {
     out += leadingBlanks ? fold(leadingBreak, trailingBreaks) : whitespaces;
   }
   cursor.forward();
-  return { value: out, style: single ? 'single' : 'double', start, end: cursor.mark() };
+  return { kind: 'scalar', value: out, style: single ? 'single' : 'double', start, end: cursor.mark() };
 }
 
 function escape(cursor: Cursor): string {
@@ -279,14 +283,14 @@ export function scanBlock(cursor: Cursor, indent: number, literal: boolean): Sca
   }
   if (chomping !== -1) out += leadingBreak;
   if (chomping === 1) out += trailingBreaks;
-  return { value: out, style: literal ? 'literal' : 'folded', start, end };
+  return { kind: 'scalar', value: out, style: literal ? 'literal' : 'folded', start, end };
 }
 
 /** `*name` or `&name`: the name. */
 export function scanAnchor(
   cursor: Cursor,
   what: 'alias' | 'anchor',
-): { name: string; start: Mark; end: Mark } {
+): { kind: 'alias' | 'anchor'; name: string; start: Mark; end: Mark } {
   const start = cursor.mark();
   cursor.forward();
   const from = cursor.index;
@@ -305,14 +309,14 @@ export function scanAnchor(
   if (!name || !(ends || c === 0x60)) {
     throw cursor.error(`while scanning an ${what}: did not find expected alphabetic or numeric character`);
   }
-  return { name, start, end: cursor.mark() };
+  return { kind: what, name, start, end: cursor.mark() };
 }
 
 /** A tag token: `handle` ('' for verbatim and the bare `!`), `suffix`. */
 export function scanTag(
   cursor: Cursor,
   flow: boolean,
-): { handle: string; suffix: string; start: Mark; end: Mark } {
+): { kind: 'tag'; handle: string; suffix: string; start: Mark; end: Mark } {
   const start = cursor.mark();
   let handle: string;
   let suffix: string;
@@ -339,7 +343,7 @@ export function scanTag(
   if (!isBlankz(c) && !(flow && c === 0x2c)) {
     throw cursor.error('while scanning a tag: did not find expected whitespace or line break');
   }
-  return { handle, suffix, start, end: cursor.mark() };
+  return { kind: 'tag', handle, suffix, start, end: cursor.mark() };
 }
 
 /** `!`, `!!` or `!word!` (a directive's handle must be one of them; a tag's may be `!word`). */

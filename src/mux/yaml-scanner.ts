@@ -29,7 +29,7 @@ export type Token =
   | { kind: 'tag-directive'; start: Mark; handle: string; prefix: string }
   | { kind: 'alias' | 'anchor'; start: Mark; end: Mark; name: string }
   | { kind: 'tag'; start: Mark; end: Mark; handle: string; suffix: string }
-  | ({ kind: 'scalar' } & ScalarToken);
+  | ScalarToken;
 
 export type TokenKind = Token['kind'];
 
@@ -47,6 +47,8 @@ export class Scanner {
   private head = 0;
   private taken = 0;
   private done = false;
+  /** The head token is final: libyaml's token_available, so that peeking again does no work. */
+  private available = false;
   private flowLevel = 0;
   private indent = -1;
   private readonly indents: number[] = [];
@@ -59,12 +61,16 @@ export class Scanner {
   }
 
   peek(): Token {
-    while (this.needMore()) this.fetch();
+    if (!this.available) {
+      while (this.needMore()) this.fetch();
+      this.available = true;
+    }
     return this.queue[this.head];
   }
 
   next(): Token {
     const token = this.peek();
+    this.available = false;
     this.head++;
     this.taken++;
     if (this.head > 64 && this.head * 2 > this.queue.length) {
@@ -74,8 +80,10 @@ export class Scanner {
     return token;
   }
 
-  is(...kinds: TokenKind[]): boolean {
-    return kinds.includes(this.peek().kind);
+  /** Whether the next token is of one of the kinds (fixed parameters: this is the parser's hottest call). */
+  is(a: TokenKind, b?: TokenKind, c?: TokenKind, d?: TokenKind, e?: TokenKind): boolean {
+    const kind = this.peek().kind;
+    return kind === a || kind === b || kind === c || kind === d || kind === e;
   }
 
   private push(token: Token): void {
@@ -86,7 +94,9 @@ export class Scanner {
     if (this.head >= this.queue.length) return !this.done;
     this.staleSimpleKeys();
     if (this.done) return false;
-    for (const key of this.simpleKeys) if (key && key.tokenNumber === this.taken) return true;
+    for (let level = 0; level <= this.flowLevel; level++) {
+      if (this.simpleKeys[level]?.tokenNumber === this.taken) return true;
+    }
     return false;
   }
 
@@ -143,7 +153,7 @@ export class Scanner {
 
   private staleSimpleKeys(): void {
     const cursor = this.cursor;
-    for (let level = 0; level < this.simpleKeys.length; level++) {
+    for (let level = 0; level <= this.flowLevel; level++) {
       const key = this.simpleKeys[level];
       if (!key) continue;
       if (key.mark.line < cursor.line || key.mark.index + MAX_SIMPLE_KEY < cursor.index) {
@@ -282,7 +292,7 @@ export class Scanner {
   private flowEnd(kind: 'flow-sequence-end' | 'flow-mapping-end'): void {
     this.removeSimpleKey();
     if (this.flowLevel > 0) {
-      this.simpleKeys.length = this.flowLevel;
+      this.simpleKeys[this.flowLevel] = undefined;
       this.flowLevel--;
     }
     this.allowSimpleKey = false;
@@ -347,25 +357,25 @@ export class Scanner {
   private anchor(kind: 'alias' | 'anchor'): void {
     this.saveSimpleKey();
     this.allowSimpleKey = false;
-    this.push({ kind, ...scanAnchor(this.cursor, kind) });
+    this.push(scanAnchor(this.cursor, kind));
   }
 
   private tag(): void {
     this.saveSimpleKey();
     this.allowSimpleKey = false;
-    this.push({ kind: 'tag', ...scanTag(this.cursor, this.flowLevel > 0) });
+    this.push(scanTag(this.cursor, this.flowLevel > 0));
   }
 
   private block(literal: boolean): void {
     this.removeSimpleKey();
     this.allowSimpleKey = true;
-    this.push({ kind: 'scalar', ...scanBlock(this.cursor, this.indent, literal) });
+    this.push(scanBlock(this.cursor, this.indent, literal));
   }
 
   private quoted(single: boolean): void {
     this.saveSimpleKey();
     this.allowSimpleKey = false;
-    this.push({ kind: 'scalar', ...scanQuoted(this.cursor, single) });
+    this.push(scanQuoted(this.cursor, single));
   }
 
   private plain(): void {
@@ -373,6 +383,6 @@ export class Scanner {
     this.allowSimpleKey = false;
     const { token, leadingBlanks } = scanPlain(this.cursor, this.indent, this.flowLevel > 0);
     if (leadingBlanks) this.allowSimpleKey = true;
-    this.push({ kind: 'scalar', ...token });
+    this.push(token);
   }
 }
