@@ -3,123 +3,30 @@
  * the same tokens, the same literal-or-quantifier rules for `{`, the same inline and scoped flags, and the
  * same errors at the same offsets. Each node carries the flags in force where it was written.
  */
+import {
+  CATEGORIES,
+  DIGITS,
+  ESCAPES,
+  FLAG_LETTERS,
+  MAXREPEAT,
+  OCT,
+  PythonRegexError,
+  REPEAT,
+  SPECIAL,
+  Source,
+  WHITESPACE,
+  classEscape,
+  combine,
+  inlineFlags,
+  isIdentifier,
+  numericEscape,
+  single,
+} from './pyregex-syntax.ts';
+import type { Alternation, Flags, Node, ParsedPattern, SetItem } from './pyregex-syntax.ts';
 import type { Category } from './pyregex-unicode.ts';
-import { lookupUnicodeName } from './unicode-names.ts';
 
-/** A pattern Python refuses (`re.error`), or one that cannot be expressed as a JS RegExp. */
-export class PythonRegexError extends Error {
-  /** Offset in the pattern (code units) where Python reports the problem. */
-  readonly offset: number;
-  /** Python accepts the pattern but a JS RegExp cannot mean the same (Python refuses all the others). */
-  readonly inexpressible: boolean;
-  constructor(message: string, offset: number, inexpressible = false) {
-    super(`${message} at position ${offset}`);
-    this.offset = offset;
-    this.inexpressible = inexpressible;
-  }
-}
-
-export interface Flags {
-  i: boolean;
-  m: boolean;
-  s: boolean;
-  x: boolean;
-  /** ASCII-only `\w`, `\d`, `\s`, `\b` and case folding (`(?a)`). */
-  a: boolean;
-}
-
-export type SetItem = { kind: 'range'; lo: number; hi: number } | { kind: 'category'; category: Category };
-
-export type Node =
-  | { kind: 'set'; negate: boolean; items: SetItem[]; flags: Flags }
-  | { kind: 'any'; flags: Flags }
-  | { kind: 'at'; what: 'start' | 'end' | 'A' | 'Z' | 'b' | 'B'; flags: Flags }
-  | { kind: 'group'; index: number | null; body: Alternation }
-  | { kind: 'look'; behind: boolean; negate: boolean; body: Alternation; offset: number }
-  | { kind: 'atomic'; body: Alternation; offset: number }
-  | { kind: 'ref'; group: number; flags: Flags; offset: number }
-  | {
-      kind: 'repeat';
-      min: number;
-      max: number;
-      mode: 'greedy' | 'lazy' | 'possessive';
-      body: Node;
-      offset: number;
-    }
-  | { kind: 'cond'; offset: number };
-
-/** Alternatives, each a sequence. */
-export type Alternation = Node[][];
-
-export interface ParsedPattern {
-  body: Alternation;
-  groups: number;
-}
-
-export const MAXREPEAT = 4294967295;
-const WHITESPACE = ' \t\n\r\v\f';
-const SPECIAL = '.\\[{()*+?^$|';
-const REPEAT = '*+?{';
-const ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
-const CATEGORIES = new Set(['d', 'D', 's', 'S', 'w', 'W']);
-const FLAG_LETTERS = new Set(['i', 'L', 'm', 's', 'x', 'a', 't', 'u']);
-
-class Source {
-  index = 0;
-  readonly text: string;
-  constructor(text: string) {
-    this.text = text;
-  }
-  // The next token: one code point, or a backslash with the code point after it.
-  peek(): string | undefined {
-    if (this.index >= this.text.length) return undefined;
-    const first = String.fromCodePoint(this.text.codePointAt(this.index)!);
-    if (first !== '\\') return first;
-    const next = this.text.codePointAt(this.index + 1);
-    if (next === undefined) throw new PythonRegexError('bad escape (end of pattern)', this.index);
-    return '\\' + String.fromCodePoint(next);
-  }
-  get(): string | undefined {
-    const token = this.peek();
-    if (token !== undefined) this.index += token.length;
-    return token;
-  }
-  match(token: string): boolean {
-    if (this.peek() !== token) return false;
-    this.index += token.length;
-    return true;
-  }
-  getWhile(count: number, chars: string): string {
-    let out = '';
-    while (out.length < count && this.index < this.text.length && chars.includes(this.text[this.index])) {
-      out += this.text[this.index++];
-    }
-    return out;
-  }
-  getUntil(terminator: string, what: string): string {
-    const start = this.index;
-    let out = '';
-    for (;;) {
-      const char = this.get();
-      if (char === undefined) throw new PythonRegexError(`missing ${terminator}, unterminated name`, start);
-      if (char === terminator) {
-        if (!out) throw new PythonRegexError(`missing ${what}`, this.index - 1);
-        return out;
-      }
-      out += char;
-    }
-  }
-}
-
-const HEX = '0123456789abcdefABCDEF';
-const OCT = '01234567';
-const DIGITS = '0123456789';
-
-function isIdentifier(name: string): boolean {
-  return /^[\p{L}\p{Nl}_\u1885\u1886\u2118\u212e\u309b\u309c][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u00b7\u0387\u1369-\u1371\u19da\u1885\u1886\u2118\u212e\u309b\u309c]*$/u.test(
-    name.normalize('NFKC'),
-  );
-}
+export { MAXREPEAT, PythonRegexError } from './pyregex-syntax.ts';
+export type { Alternation, Flags, Node, ParsedPattern, SetItem } from './pyregex-syntax.ts';
 
 class State {
   flags: Flags;
@@ -259,7 +166,7 @@ class PatternParser {
       const token = source.get();
       if (token === undefined) throw new PythonRegexError('unterminated character set', start);
       if (token === ']' && items.length > 0) break;
-      const first = this.classEscape(token);
+      const first = classEscape(this.source, token);
       if (source.match('-')) {
         const that = source.get();
         if (that === undefined) throw new PythonRegexError('unterminated character set', start);
@@ -267,7 +174,7 @@ class PatternParser {
           items.push(first, { kind: 'range', lo: 0x2d, hi: 0x2d });
           break;
         }
-        const second = this.classEscape(that);
+        const second = classEscape(this.source, that);
         if (first.kind !== 'range' || second.kind !== 'range' || second.lo < first.lo) {
           throw new PythonRegexError(`bad character range ${token}-${that}`, source.index - that.length);
         }
@@ -279,51 +186,6 @@ class PatternParser {
     return { kind: 'set', negate, items, flags };
   }
 
-  private classEscape(token: string): SetItem {
-    if (token[0] !== '\\' || token.length === 1) return single(token.codePointAt(0)!);
-    const escapeStart = this.source.index - token.length;
-    const c = token.slice(1);
-    if (c in ESCAPES) return single(ESCAPES[c]);
-    if (CATEGORIES.has(c)) return { kind: 'category', category: c as Category };
-    const code = this.numericEscape(c, token, escapeStart, true);
-    if (code !== undefined) return single(code);
-    throw new PythonRegexError(`bad escape ${token}`, escapeStart);
-  }
-
-  // \x \u \U \N and octal escapes, common to classes and the pattern; undefined when `c` is none of them.
-  private numericEscape(c: string, token: string, start: number, inClass: boolean): number | undefined {
-    const source = this.source;
-    const fixed = (count: number) => {
-      const digits = source.getWhile(count, HEX);
-      if (digits.length !== count) throw new PythonRegexError(`incomplete escape ${token}${digits}`, start);
-      return parseInt(digits, 16);
-    };
-    if (c === 'x') return fixed(2);
-    if (c === 'u') return fixed(4);
-    if (c === 'U') {
-      const code = fixed(8);
-      if (code > 0x10ffff) throw new PythonRegexError(`bad escape ${token}`, start);
-      return code;
-    }
-    if (c === 'N') {
-      if (!source.match('{')) throw new PythonRegexError('missing {', source.index);
-      const name = source.getUntil('}', 'character name');
-      const code = lookupUnicodeName(name);
-      if (code === undefined) throw new PythonRegexError(`undefined character name '${name}'`, start);
-      return code;
-    }
-    if (OCT.includes(c) && (inClass || c === '0')) {
-      const digits = c + source.getWhile(2, OCT);
-      const code = parseInt(digits, 8);
-      if (code > 0o377)
-        throw new PythonRegexError(`octal escape value \\${digits} outside of range 0-0o377`, start);
-      return code;
-    }
-    if (DIGITS.includes(c) && inClass) throw new PythonRegexError(`bad escape ${token}`, start);
-    if (/^[a-zA-Z0-9]$/.test(c)) return undefined;
-    return c.codePointAt(0);
-  }
-
   private escape(token: string, start: number, flags: Flags): Node {
     const c = token.slice(1);
     if (CATEGORIES.has(c))
@@ -331,7 +193,7 @@ class PatternParser {
     if (c === 'A' || c === 'Z' || c === 'b' || c === 'B') return { kind: 'at', what: c, flags };
     if (c in ESCAPES) return literal(ESCAPES[c], flags);
     if (DIGITS.includes(c) && c !== '0') return this.reference(c, start, flags);
-    const code = this.numericEscape(c, token, start, false);
+    const code = numericEscape(this.source, c, token, start, false);
     if (code === undefined) throw new PythonRegexError(`bad escape ${token}`, start);
     return literal(code, flags);
   }
@@ -432,8 +294,9 @@ class PatternParser {
         capture = false;
         atomic = true;
       } else if (FLAG_LETTERS.has(char) || char === '-') {
-        const scoped = this.flagsGroup(char);
-        if (scoped === undefined) {
+        const scoped = inlineFlags(source, char);
+        if (scoped.del === undefined) {
+          this.applyGlobal(scoped.add);
           if (!first) throw new PythonRegexError('global flags not at the start of the expression', start);
           return 'global';
         }
@@ -461,59 +324,6 @@ class PatternParser {
     return { kind: 'group', index, body };
   }
 
-  // Inline flags after `(?`; undefined for global flags `(?aimsx)` (applied to the state).
-  private flagsGroup(firstChar: string): { add: Set<string>; del: Set<string> } | undefined {
-    const source = this.source;
-    const add = new Set<string>();
-    const del = new Set<string>();
-    let char: string | undefined = firstChar;
-    if (char !== '-') {
-      for (;;) {
-        if (char === 'L') throw new PythonRegexError('bad inline flag value', source.index - 1);
-        const type = char === 'a' || char === 'u';
-        if (type && add.has(char === 'a' ? 'u' : 'a'))
-          throw new PythonRegexError('bad inline flag value', source.index - 1);
-        add.add(char);
-        char = source.get();
-        if (char === undefined) throw new PythonRegexError('missing -, : or )', source.index);
-        if (char === ')' || char === '-' || char === ':') break;
-        if (!FLAG_LETTERS.has(char)) {
-          throw new PythonRegexError(
-            /\p{L}/u.test(char) ? 'unknown flag' : 'missing -, : or )',
-            source.index - 1,
-          );
-        }
-      }
-    }
-    if (char === ')') {
-      this.applyGlobal(add);
-      return undefined;
-    }
-    if (add.has('t')) throw new PythonRegexError('bad inline flag value', source.index - 1);
-    if (char === '-') {
-      char = source.get();
-      if (char === undefined) throw new PythonRegexError('missing flag', source.index);
-      if (!FLAG_LETTERS.has(char)) {
-        throw new PythonRegexError(/\p{L}/u.test(char) ? 'unknown flag' : 'missing flag', source.index - 1);
-      }
-      for (;;) {
-        if (char === 'a' || char === 'u' || char === 'L')
-          throw new PythonRegexError('bad inline flag value', source.index - 1);
-        del.add(char);
-        char = source.get();
-        if (char === undefined) throw new PythonRegexError('missing :', source.index);
-        if (char === ':') break;
-        if (!FLAG_LETTERS.has(char)) {
-          throw new PythonRegexError(/\p{L}/u.test(char) ? 'unknown flag' : 'missing :', source.index - 1);
-        }
-      }
-    }
-    if (del.has('t')) throw new PythonRegexError('bad inline flag value', source.index - 1);
-    for (const flag of add)
-      if (del.has(flag)) throw new PythonRegexError('bad inline flag value', source.index - 1);
-    return { add, del };
-  }
-
   private applyGlobal(add: Set<string>): void {
     const flags = { ...this.state.flags };
     if (add.has('u')) this.unicodeFlag = true;
@@ -522,18 +332,6 @@ class PatternParser {
       throw new PythonRegexError('ASCII and UNICODE flags are incompatible', 0);
     this.state.flags = flags;
   }
-}
-
-function combine(flags: Flags, add: Set<string>, del: Set<string>): Flags {
-  const out = { ...flags };
-  if (add.has('u')) out.a = false;
-  for (const flag of add) if (flag in out) out[flag as keyof Flags] = true;
-  for (const flag of del) if (flag in out) out[flag as keyof Flags] = false;
-  return out;
-}
-
-function single(cp: number): SetItem {
-  return { kind: 'range', lo: cp, hi: cp };
 }
 
 function literal(cp: number, flags: Flags): Node {

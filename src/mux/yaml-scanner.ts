@@ -6,15 +6,8 @@
  */
 import { Cursor, TAB, isBlankz, isBreak, isWordChar } from './yaml-cursor.ts';
 import type { Mark } from './yaml-cursor.ts';
-import {
-  scanAnchor,
-  scanBlock,
-  scanPlain,
-  scanQuoted,
-  scanTag,
-  scanTagHandle,
-  scanTagUri,
-} from './yaml-scalars.ts';
+import { scanBlock, scanPlain, scanQuoted } from './yaml-scalars.ts';
+import { scanAnchor, scanTag, scanTagHandle, scanTagUri } from './yaml-tags.ts';
 import type { ScalarToken } from './yaml-scalars.ts';
 
 export type Token =
