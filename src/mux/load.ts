@@ -119,7 +119,11 @@ class Loader {
     };
   }
 
-  private spend(kind: 'nodes' | 'alias' | 'includes', count: number, at: SourceRef): void {
+  private spend(
+    kind: 'nodes' | 'alias' | 'includes',
+    count: number,
+    at: SourceRef | (() => SourceRef),
+  ): void {
     this.spent[kind] += count;
     if (this.spent[kind] <= this.limits[kind]) return;
     const what = {
@@ -129,7 +133,7 @@ class Loader {
     }[kind];
     throw new BudgetExceeded(
       `more than ${this.limits[kind]} ${what}: the input is too large (or an alias bomb)`,
-      at,
+      typeof at === 'function' ? at() : at,
     );
   }
 

@@ -27,7 +27,7 @@ class NestingError extends Error {
 }
 
 export function position(mark: Mark): SyntaxPos {
-  return { line: mark.line + 1, col: mark.column + 1 };
+  return mark;
 }
 
 export interface Composed {
@@ -252,7 +252,7 @@ class Composer {
         return;
       } else {
         throw new YamlSyntaxError(
-          `while parsing a block collection started at ${start.line + 1}: did not find expected '-' indicator`,
+          `while parsing a block collection started at ${start.line}: did not find expected '-' indicator`,
           token.start,
         );
       }
@@ -285,7 +285,7 @@ class Composer {
         return;
       } else {
         throw new YamlSyntaxError(
-          `while parsing a block mapping started at ${start.line + 1}: did not find expected key`,
+          `while parsing a block mapping started at ${start.line}: did not find expected key`,
           token.start,
         );
       }
@@ -308,7 +308,7 @@ class Composer {
       if (!first) {
         if (!scanner.is('flow-entry')) {
           throw new YamlSyntaxError(
-            `while parsing a flow sequence started at ${start.line + 1}: did not find expected ',' or ']'`,
+            `while parsing a flow sequence started at ${start.line}: did not find expected ',' or ']'`,
             scanner.peek().start,
           );
         }
@@ -351,7 +351,7 @@ class Composer {
       if (!first) {
         if (!scanner.is('flow-entry')) {
           throw new YamlSyntaxError(
-            `while parsing a flow mapping started at ${start.line + 1}: did not find expected ',' or '}'`,
+            `while parsing a flow mapping started at ${start.line}: did not find expected ',' or '}'`,
             scanner.peek().start,
           );
         }
@@ -375,6 +375,6 @@ class Composer {
 
 function empty(mark: Mark, advance = 0): ScalarSyntax {
   // one position object for both: an empty scalar has no tag
-  const pos = { line: mark.line + 1, col: mark.column + 1 + advance };
+  const pos = advance === 0 ? mark : { line: mark.line, col: mark.col + advance };
   return { kind: 'scalar', tag: null, text: '', plain: true, pos, tagPos: pos };
 }

@@ -4,10 +4,11 @@
  * The end of the text reads as 0, which the reader check guarantees appears nowhere else.
  */
 
+/** A position: the index in the text, and the line and column counted from 1 (a syntax position as is). */
 export interface Mark {
   index: number;
   line: number;
-  column: number;
+  col: number;
 }
 
 /** A problem the scanner or the parser finds: libyaml stops there. */
@@ -75,7 +76,7 @@ export class Cursor {
   }
 
   mark(): Mark {
-    return { index: this.index, line: this.line, column: this.column };
+    return { index: this.index, line: this.line + 1, col: this.column + 1 };
   }
 
   forward(count = 1): void {

@@ -12,7 +12,6 @@ export interface ScalarToken {
   value: string;
   style: 'plain' | 'single' | 'double' | 'literal' | 'folded';
   start: Mark;
-  end: Mark;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -51,7 +50,6 @@ export function scanPlain(
   flow: boolean,
 ): { token: ScalarToken; leadingBlanks: boolean } {
   const start = cursor.mark();
-  let end = start;
   let out = '';
   let whitespaces = '';
   let leadingBreak = '';
@@ -83,10 +81,7 @@ export function scanPlain(
       }
       cursor.step();
     }
-    if (cursor.index > chunk) {
-      out += cursor.text.slice(chunk, cursor.index);
-      end = cursor.mark();
-    }
+    if (cursor.index > chunk) out += cursor.text.slice(chunk, cursor.index);
     const c = cursor.at();
     if (!(isBlank(c) || isBreak(c))) break;
     for (;;) {
@@ -113,7 +108,7 @@ export function scanPlain(
     }
     if (!flow && cursor.column < minIndent) break;
   }
-  return { token: { kind: 'scalar', value: out, style: 'plain', start, end }, leadingBlanks };
+  return { token: { kind: 'scalar', value: out, style: 'plain', start }, leadingBlanks };
 }
 
 /** A single- or double-quoted scalar. */
@@ -173,7 +168,7 @@ export function scanQuoted(cursor: Cursor, single: boolean): ScalarToken {
     out += leadingBlanks ? fold(leadingBreak, trailingBreaks) : whitespaces;
   }
   cursor.forward();
-  return { kind: 'scalar', value: out, style: single ? 'single' : 'double', start, end: cursor.mark() };
+  return { kind: 'scalar', value: out, style: single ? 'single' : 'double', start };
 }
 
 function escape(cursor: Cursor): string {
@@ -237,7 +232,6 @@ export function scanBlock(cursor: Cursor, indent: number, literal: boolean): Sca
     throw cursor.error('while scanning a block scalar: did not find expected comment or line break');
   }
   if (isBreak(cursor.at())) cursor.lineBreak();
-  let end = cursor.mark();
   let blockIndent = increment ? (indent >= 0 ? indent + increment : increment) : 0;
   let out = '';
   let leadingBreak = '';
@@ -245,7 +239,6 @@ export function scanBlock(cursor: Cursor, indent: number, literal: boolean): Sca
   const breaks = (): string => {
     let collected = '';
     let maxIndent = 0;
-    end = cursor.mark();
     for (;;) {
       while ((blockIndent === 0 || cursor.column < blockIndent) && cursor.at() === 0x20) {
         if (cursor.column > maxIndent) maxIndent = cursor.column;
@@ -259,7 +252,6 @@ export function scanBlock(cursor: Cursor, indent: number, literal: boolean): Sca
       }
       if (!isBreak(cursor.at())) break;
       collected += cursor.lineBreak();
-      end = cursor.mark();
     }
     if (blockIndent === 0) blockIndent = Math.max(maxIndent, indent + 1, 1);
     return collected;
@@ -283,5 +275,5 @@ export function scanBlock(cursor: Cursor, indent: number, literal: boolean): Sca
   }
   if (chomping !== -1) out += leadingBreak;
   if (chomping === 1) out += trailingBreaks;
-  return { kind: 'scalar', value: out, style: literal ? 'literal' : 'folded', start, end };
+  return { kind: 'scalar', value: out, style: literal ? 'literal' : 'folded', start };
 }

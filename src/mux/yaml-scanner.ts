@@ -20,8 +20,8 @@ export type Token =
   | { kind: 'flow-entry' | 'key' | 'value'; start: Mark; end: Mark }
   | { kind: 'version-directive'; start: Mark; major: number; minor: number }
   | { kind: 'tag-directive'; start: Mark; handle: string; prefix: string }
-  | { kind: 'alias' | 'anchor'; start: Mark; end: Mark; name: string }
-  | { kind: 'tag'; start: Mark; end: Mark; handle: string; suffix: string }
+  | { kind: 'alias' | 'anchor'; start: Mark; name: string }
+  | { kind: 'tag'; start: Mark; handle: string; suffix: string }
   | ScalarToken;
 
 export type TokenKind = Token['kind'];
@@ -149,7 +149,7 @@ export class Scanner {
     for (let level = 0; level <= this.flowLevel; level++) {
       const key = this.simpleKeys[level];
       if (!key) continue;
-      if (key.mark.line < cursor.line || key.mark.index + MAX_SIMPLE_KEY < cursor.index) {
+      if (key.mark.line - 1 < cursor.line || key.mark.index + MAX_SIMPLE_KEY < cursor.index) {
         if (key.required) throw cursor.error("while scanning a simple key: could not find expected ':'");
         this.simpleKeys[level] = undefined;
       }
@@ -330,7 +330,7 @@ export class Scanner {
     if (key) {
       const at = this.head + key.tokenNumber - this.taken;
       this.queue.splice(at, 0, { kind: 'key', start: key.mark, end: key.mark });
-      if (this.flowLevel === 0 && this.addIndent(key.mark.column)) {
+      if (this.flowLevel === 0 && this.addIndent(key.mark.col - 1)) {
         this.queue.splice(at, 0, { kind: 'block-mapping-start', start: key.mark });
       }
       this.simpleKeys[this.flowLevel] = undefined;

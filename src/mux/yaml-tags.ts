@@ -9,7 +9,7 @@ import type { Cursor, Mark } from './yaml-cursor.ts';
 export function scanAnchor(
   cursor: Cursor,
   what: 'alias' | 'anchor',
-): { kind: 'alias' | 'anchor'; name: string; start: Mark; end: Mark } {
+): { kind: 'alias' | 'anchor'; name: string; start: Mark } {
   const start = cursor.mark();
   cursor.forward();
   const from = cursor.index;
@@ -28,14 +28,14 @@ export function scanAnchor(
   if (!name || !(ends || c === 0x60)) {
     throw cursor.error(`while scanning an ${what}: did not find expected alphabetic or numeric character`);
   }
-  return { kind: what, name, start, end: cursor.mark() };
+  return { kind: what, name, start };
 }
 
 /** A tag token: `handle` ('' for verbatim and the bare `!`), `suffix`. */
 export function scanTag(
   cursor: Cursor,
   flow: boolean,
-): { kind: 'tag'; handle: string; suffix: string; start: Mark; end: Mark } {
+): { kind: 'tag'; handle: string; suffix: string; start: Mark } {
   const start = cursor.mark();
   let handle: string;
   let suffix: string;
@@ -62,7 +62,7 @@ export function scanTag(
   if (!isBlankz(c) && !(flow && c === 0x2c)) {
     throw cursor.error('while scanning a tag: did not find expected whitespace or line break');
   }
-  return { kind: 'tag', handle, suffix, start, end: cursor.mark() };
+  return { kind: 'tag', handle, suffix, start };
 }
 
 /** `!`, `!!` or `!word!` (a directive's handle must be one of them; a tag's may be `!word`). */
