@@ -213,7 +213,8 @@ try {
           ? ratioText(theirs.ms / mine.ms)
           : '—';
       const rss = typeof mine === 'object' ? `${mine.peakRssMb.toFixed(0)} MB` : '—';
-      const count = typeof mine === 'object' && phase !== 'load' ? String(mine.count) : '';
+      const count =
+        typeof mine === 'object' && phase !== 'load' && phase !== 'process' ? String(mine.count) : '';
       const label =
         referenceMissing === undefined ? cell(theirs) : theirs ? `${cell(theirs)} (recorded)` : '—';
       lines.push(`| ${name} | ${phase} | ${count} | ${cell(mine)} | ${rss} | ${label} | ${ratio} |`);
