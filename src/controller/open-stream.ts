@@ -6,6 +6,8 @@ import type { HostBook } from '../scenario/hosts-file.ts';
 import type { ScenarioVariant } from '../scenario/variant.ts';
 import { Stream } from '../stream/stream.ts';
 import type { JobSyncServer } from '../sync/job.ts';
+import { parseAddress } from '../sync/address.ts';
+import type { SyncAddress } from '../sync/address.ts';
 import { createTransport } from '../transport/index.ts';
 import type { HostSpec, Transport } from '../transport/transport.ts';
 import type { CommandOf } from './command.ts';
@@ -38,7 +40,7 @@ export async function openStream(command: CommandOf<'open'>, context: OpenContex
   checkStreamName(name);
   context.streams.assertFree(name);
   const spec = terminalSpec(context.hosts.resolve(command.host), name, command.pty === true);
-  const { results, sync, variant } = context;
+  const { results, variant } = context;
   const env: Record<string, string> = {
     ...context.baseEnv,
     ...variant.env,
@@ -59,16 +61,7 @@ export async function openStream(command: CommandOf<'open'>, context: OpenContex
   const member = context.memberOf?.(name) ?? name;
   try {
     await stream.start(async (transport) => {
-      if (sync) {
-        const exposed = await exposeSync(transport, sync);
-        Object.assign(
-          env,
-          sync.env(member, { address: exposed.address, scope: context.scope }),
-          exposed.clients,
-        );
-      } else if (context.baseEnv?.BATON_SYNC_MEMBER) {
-        env.BATON_SYNC_MEMBER = member;
-      }
+      await chainSync(transport, env, member, context);
       Object.assign(env, command.env);
     });
   } catch (error) {
@@ -82,20 +75,65 @@ const SYNC_SHELL_CLIENT = fileURLToPath(new URL('../sync/shell/baton-sync.sh', i
 const SYNC_PYTHON_CLIENT = fileURLToPath(new URL('../sync/python/baton_sync.py', import.meta.url));
 
 /**
- * Make the job's sync server reachable from the host of an open transport, and ship the bash and Python sync
+ * The sync variables of a new stream: the job's server made reachable from its host, or, for a stream opened
+ * inside a block, the block's own server address chained on from the block's host.
+ */
+async function chainSync(
+  transport: Transport,
+  env: Record<string, string>,
+  member: string,
+  context: OpenContext,
+): Promise<void> {
+  const { sync, baseEnv } = context;
+  if (sync) {
+    const exposed = await exposeSync(transport, jobSyncSource(sync));
+    Object.assign(env, sync.env(member, { address: exposed.address, scope: context.scope }), exposed.clients);
+    return;
+  }
+  const inherited = baseEnv && inheritedSyncSource(baseEnv);
+  if (!inherited) return;
+  const exposed = await exposeSync(transport, inherited);
+  Object.assign(env, { BATON_SYNC_ADDR: exposed.address, BATON_SYNC_MEMBER: member }, exposed.clients);
+}
+
+/** The sync server as a stream's host is to reach it: its address here and the client scripts to ship. */
+export interface SyncSource {
+  address: SyncAddress;
+  /** Local paths of the bash and Python clients. */
+  shellClient: string;
+  pythonClient: string;
+}
+
+/** The job's own sync server, and the clients of this installation. */
+export function jobSyncSource(sync: JobSyncServer): SyncSource {
+  return { address: sync.server.address, shellClient: SYNC_SHELL_CLIENT, pythonClient: SYNC_PYTHON_CLIENT };
+}
+
+/**
+ * Inside a block: the sync server as the block reaches it (its BATON_SYNC_ADDR, itself a forward to the
+ * controller) and the clients already shipped to the block's host, so that a stream the block opens on a
+ * further host is chained to the same server.
+ */
+export function inheritedSyncSource(env: Readonly<Record<string, string>>): SyncSource | undefined {
+  const { BATON_SYNC_ADDR: address, BATON_SYNC_SH: shellClient, BATON_SYNC_PY: pythonClient } = env;
+  if (!address || !shellClient || !pythonClient) return undefined;
+  return { address: parseAddress(address), shellClient, pythonClient };
+}
+
+/**
+ * Make the sync server reachable from the host of an open transport, and ship the bash and Python sync
  * clients there. Returns the sync address the host sees and the environment naming the shipped clients.
  */
 export async function exposeSync(
   transport: Transport,
-  sync: JobSyncServer,
+  source: SyncSource,
 ): Promise<{ address: string; clients: { BATON_SYNC_SH: string; BATON_SYNC_PY: string } }> {
-  const { host, port } = sync.server.address;
-  const exposed = await transport.exposeService(host, port);
+  const exposed = await transport.exposeService(source.address.host, source.address.port);
   const folder = await transport.makeTempDir('baton-sync-');
   const clients = { BATON_SYNC_SH: `${folder}/baton-sync`, BATON_SYNC_PY: `${folder}/baton_sync.py` };
   await Promise.all([
-    transport.upload(SYNC_SHELL_CLIENT, clients.BATON_SYNC_SH),
-    transport.upload(SYNC_PYTHON_CLIENT, clients.BATON_SYNC_PY),
+    transport.upload(source.shellClient, clients.BATON_SYNC_SH),
+    transport.upload(source.pythonClient, clients.BATON_SYNC_PY),
   ]);
   return { address: exposed.address, clients };
 }
