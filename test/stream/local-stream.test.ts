@@ -9,6 +9,7 @@ import { module, script } from '../../src/stream/block.ts';
 import { Stream } from '../../src/stream/stream.ts';
 import { LocalTransport } from '../../src/transport/local.ts';
 import { scratchDir } from '../helpers/scratch.ts';
+import { assertOwnerOnly, openModesBlock } from './fetched-modes.ts';
 
 const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
 
@@ -106,4 +107,13 @@ test('a module block opens streams of its own; their results nest in its task fo
     });
   }
   t.regex(readFileSync(join(record.paths!.dir, 'journal.jsonl'), 'utf8'), /"kind":"task-end"/);
+});
+
+test('data and whiteboard fetched back are owner-only whatever their modes on the host', async (t) => {
+  const { stream, results } = await localStream('modes');
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  for (const whiteboard of [false, true]) {
+    const record = await stream.runFg(openModesBlock(whiteboard));
+    assertOwnerOnly(t, record, whiteboard);
+  }
 });
