@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/reader.ts';
@@ -121,3 +121,34 @@ test('SIGKILL of baton mid-run leaves a journal that parses up to its last line'
   t.false(journal.truncated);
   t.truthy(journal.events.find((event) => event.kind === 'task-start'));
 });
+
+sshdTest(
+  'SIGKILL of baton during an ssh task: the host kills the task and removes the stream folders within its watchdog period',
+  async (t) => {
+    const sshd = await startSshd({ stockLimits: true });
+    t.teardown(() => sshd.stop());
+    const hosts = join(scratchDir('baton-interrupt-hosts-'), 'lab.hosts');
+    writeFileSync(
+      hosts,
+      `lab = ssh://${sshd.user}@${sshd.host}:${sshd.port} known_hosts=${sshd.knownHostsPath} identity=${sshd.privateKeyPath}\n`,
+    );
+    const run = startLongRun('lab', hosts);
+    const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
+    t.teardown(() => {
+      if (alive(taskPid)) process.kill(taskPid, 'SIGKILL');
+    });
+    const hostTmp = join(sshd.dir, 'tmp');
+    t.true(readdirSync(hostTmp).some((name) => name.startsWith('baton-stream-')));
+    process.kill(run.pid, 'SIGKILL');
+    await run.exited;
+    await waitFor(() => !alive(taskPid), {
+      timeoutMs: 30_000,
+      what: `the task ${taskPid} killed on the host`,
+    });
+    await waitFor(() => readdirSync(hostTmp).filter((name) => name.startsWith('baton-')).length === 0, {
+      timeoutMs: 30_000,
+      what: 'no baton folder left in the host tmpdir',
+    });
+    t.pass();
+  },
+);
