@@ -76,6 +76,7 @@ export const ERROR_CODES = {
   BLOCK_NOT_FOUND: EXIT.usage,
   BLOCK_NO_EXPORT: EXIT.usage,
   BLOCK_COMMAND_NOT_FOUND: EXIT.failed,
+  BLOCK_NEEDS_NODE: EXIT.environment,
   SCENARIO_INVALID: EXIT.usage,
   TASK_UNKNOWN: EXIT.usage,
   TASK_NOT_OWNED: EXIT.usage,

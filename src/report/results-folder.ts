@@ -1,38 +1,23 @@
 import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { errorMessage } from '../errors.ts';
+import { join } from 'node:path';
+import { BatonError, errorMessage, isBatonError } from '../errors.ts';
 import type { EventOf, JournalEvent } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import { JournalWriter } from '../journal/writer.ts';
 import type { Disposable } from '../journal/journal.ts';
 import { safeName } from '../stream/block.ts';
 import { ordinal } from '../stream/task.ts';
-import { decodeOutput } from '../stream/output.ts';
 import { formatEvent } from './format.ts';
+import { DEFAULT_MAX_OPEN_FILES } from './open-files.ts';
+import { TaskFiles } from './task-files.ts';
 
-/** What a task folder's result.json holds: everything the journal says about the task. */
-export interface TaskResultFile {
-  task: string;
-  stream: string;
-  host: string;
-  block: string;
-  index: number;
-  status: string;
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  code?: string;
-  message?: string;
-  /** Journal times (ms since the job started) of the task's queueing, start and end. */
-  t: { queued: number; started: number | null; ended: number };
-}
+export type { TaskResultFile } from './task-files.ts';
 
-interface OpenTask {
-  dir: string;
-  queued: EventOf<'task-queued'>;
-  startedT: number | null;
-  /** debug.log, stdout and stderr stay open from queueing to the end. */
-  fds: Record<'stdout' | 'stderr' | 'debug', number>;
+export interface ResultsFolderOptions {
+  /** Keep the results in `resultsBase` itself, with no job folder and no `latest` link. @default false */
+  nested?: boolean;
+  /** Descriptors the task files (stdout, stderr, debug.log) keep open at most, over all tasks. @default 64 */
+  maxOpenFiles?: number;
 }
 
 /** Events whose files must be on disk when `emit` returns: a finished task's folder, a variant's, the job's end. */
@@ -46,28 +31,36 @@ const PRIVATE = { mode: 0o600 } as const;
  * disk. The files derived from it follow within the same turn of the event loop, and at once for the events
  * that finish something: when a task's `task-end` has been emitted (so when its record resolves), its folder
  * is complete. Making a task's folder and files thus overlaps with the task's run instead of delaying it.
+ *
+ * A queued task holds no descriptor, and the task files hold at most `maxOpenFiles`. A file that cannot be
+ * written does not keep the others from being written: its failure is journalled (`JOURNAL_WRITE_FAILED`, once
+ * per file) and kept as `writeFailure`, which fails the job.
  */
 export class ResultsFolder implements Disposable {
   readonly root: string;
   private readonly journalWriter: JournalWriter;
   private readonly jobLog: number;
   private readonly subscription: Disposable;
-  private readonly tasks = new Map<string, OpenTask>();
-  private readonly madeFolders = new Set<string>();
+  private readonly taskFiles: TaskFiles;
   private variantDir: string;
   /** Events in the journal file whose other files are still to be written, in order. */
   private readonly pending: JournalEvent[] = [];
   private flushScheduled = false;
   private readonly journal: Journal;
+  private firstFailure: BatonError | undefined;
+  private variantFailure: BatonError | undefined;
+  /** Files whose failure was journalled: each once, so a journal file that fails does not report forever. */
+  private readonly reported = new Set<string>();
 
   /**
    * A job's folder `<resultsBase>/<job id>` with `<resultsBase>/latest` pointing at it; or, with `nested`,
    * the folder `resultsBase` itself (the streams a block opens keep their results inside its task folder).
    */
-  constructor(resultsBase: string, journal: Journal, options: { nested?: boolean } = {}) {
+  constructor(resultsBase: string, journal: Journal, options: ResultsFolderOptions = {}) {
     this.journal = journal;
     this.root = options.nested ? resultsBase : join(resultsBase, journal.header.jobId);
     this.variantDir = this.root;
+    this.taskFiles = new TaskFiles(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
     this.journalWriter = new JournalWriter(join(this.root, 'journal.jsonl'), journal.header);
     this.jobLog = openSync(join(this.root, 'job.log'), 'a', PRIVATE.mode);
@@ -85,26 +78,40 @@ export class ResultsFolder implements Disposable {
     return this.variantDir;
   }
 
-  writeFile(relativePath: string, content: string): void {
-    const path = join(this.root, relativePath);
-    writeFileSync(path, content, PRIVATE);
+  /** The first file of the job that could not be written (JOURNAL_WRITE_FAILED): the job then fails. */
+  get writeFailure(): BatonError | undefined {
+    return this.firstFailure;
   }
 
-  /**
-   * Write what the journal file has and the other files do not have yet. An event that cannot be written
-   * does not keep the ones after it from being written; the first failure is thrown once all were tried.
-   */
+  /** The first file of the running variant (since its `variant-start`) that could not be written. */
+  get variantWriteFailure(): BatonError | undefined {
+    return this.variantFailure;
+  }
+
+  /** Descriptors the task files hold now (at most `maxOpenFiles`). */
+  get openTaskFiles(): number {
+    return this.taskFiles.openFiles;
+  }
+
+  /** Write a file of the job folder (results.json, junit.xml); a failure is kept as `writeFailure`. */
+  writeFile(relativePath: string, content: string): void {
+    try {
+      writeFileSync(join(this.root, relativePath), content, PRIVATE);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Write what the journal file has and the other files do not have yet. */
   flush(): void {
     this.flushScheduled = false;
-    let failure: { error: unknown } | undefined;
     for (const event of this.pending.splice(0)) {
       try {
         this.apply(event);
       } catch (error) {
-        failure ??= { error };
+        this.fail(error);
       }
     }
-    if (failure) throw failure.error;
   }
 
   dispose(): void {
@@ -112,15 +119,19 @@ export class ResultsFolder implements Disposable {
     try {
       this.flush();
     } finally {
-      for (const task of this.tasks.values()) closeTask(task);
-      this.tasks.clear();
+      this.taskFiles.dispose();
       closeSync(this.jobLog);
       this.journalWriter.dispose();
     }
   }
 
   private record(event: JournalEvent): void {
-    this.journalWriter.write(event);
+    if (event.kind === 'variant-start') this.variantFailure = undefined;
+    try {
+      this.journalWriter.write(event);
+    } catch (error) {
+      this.fail(error);
+    }
     this.pending.push(event);
     if (WRITTEN_AT_ONCE.has(event.kind)) this.flush();
     else if (!this.flushScheduled) {
@@ -129,19 +140,19 @@ export class ResultsFolder implements Disposable {
     }
   }
 
-  /** A flush of its own turn: a failure is journalled, as a subscriber's would be. */
   private flushLater(): void {
-    if (!this.flushScheduled) return;
-    try {
-      this.flush();
-    } catch (error) {
-      this.journal.emit({
-        kind: 'log',
-        level: 'error',
-        code: 'INTERNAL',
-        message: `the results folder ${this.root} could not be written: ${errorMessage(error)}`,
-      });
-    }
+    if (this.flushScheduled) this.flush();
+  }
+
+  /** Keep a write failure for the job and the variant, and journal it once per file. */
+  private fail(error: unknown): void {
+    const failure = writeFailure(error, this.root);
+    this.firstFailure ??= failure;
+    this.variantFailure ??= failure;
+    const file = String(failure.fields.file);
+    if (this.reported.has(file)) return;
+    this.reported.add(file);
+    this.journal.emit({ kind: 'log', level: 'error', code: failure.code, message: failure.message });
   }
 
   private apply(event: JournalEvent): void {
@@ -150,30 +161,17 @@ export class ResultsFolder implements Disposable {
       case 'variant-start':
         this.startVariant(event);
         break;
-      case 'task-queued': {
-        const dir = this.taskDir(event.stream, event.index, event.block);
-        this.makeFolder(dir);
-        makeFolderOnce(join(dir, 'data'));
-        const fds = {
-          debug: openSync(join(dir, 'debug.log'), 'a', PRIVATE.mode),
-          stdout: openSync(join(dir, 'stdout'), 'a', PRIVATE.mode),
-          stderr: openSync(join(dir, 'stderr'), 'a', PRIVATE.mode),
-        };
-        this.tasks.set(event.task, { dir, queued: event, startedT: null, fds });
-        this.debug(event.task, event);
+      case 'task-queued':
+        this.taskFiles.queue(this.taskDir(event.stream, event.index, event.block), event);
         break;
-      }
-      case 'task-start': {
-        const task = this.tasks.get(event.task);
-        if (task) task.startedT = event.t;
-        this.debug(event.task, event);
+      case 'task-start':
+        this.taskFiles.start(event);
         break;
-      }
       case 'output':
-        this.output(event);
+        this.taskFiles.output(event);
         break;
       case 'task-end':
-        this.endTask(event);
+        this.taskFiles.end(event);
         break;
       default:
         break;
@@ -190,62 +188,18 @@ export class ResultsFolder implements Disposable {
       PRIVATE,
     );
   }
-
-  private output(event: EventOf<'output'>): void {
-    const task = this.tasks.get(event.task);
-    if (task) writeSync(task.fds[event.fd], decodeOutput(event));
-  }
-
-  private endTask(event: EventOf<'task-end'>): void {
-    const task = this.tasks.get(event.task);
-    if (!task) return;
-    this.debug(event.task, event);
-    const result: TaskResultFile = {
-      task: event.task,
-      stream: event.stream,
-      host: task.queued.host,
-      block: event.block,
-      index: task.queued.index,
-      status: event.status,
-      exitCode: event.exitCode,
-      signal: event.signal,
-      durationMs: event.durationMs,
-      ...(event.code ? { code: event.code } : {}),
-      ...(event.message ? { message: event.message } : {}),
-      t: { queued: task.queued.t, started: task.startedT, ended: event.t },
-    };
-    writeFileSync(join(task.dir, 'result.json'), JSON.stringify(result, null, 2) + '\n', PRIVATE);
-    closeTask(task);
-    this.tasks.delete(event.task);
-  }
-
-  private debug(taskId: string, event: JournalEvent): void {
-    const task = this.tasks.get(taskId);
-    if (task) writeSync(task.fds.debug, formatEvent(event) + '\n');
-  }
-
-  /** A task folder, made with one mkdir once its stream's folder is known to exist. */
-  private makeFolder(dir: string): void {
-    const parent = dirname(dir);
-    if (!this.madeFolders.has(parent)) {
-      mkdirSync(parent, { recursive: true, mode: 0o700 });
-      this.madeFolders.add(parent);
-    }
-    makeFolderOnce(dir);
-  }
 }
 
-/** mkdir of a folder whose parent exists; a folder already there is fine. */
-function makeFolderOnce(dir: string): void {
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-}
-
-function closeTask(task: OpenTask): void {
-  for (const fd of Object.values(task.fds)) closeSync(fd);
+/** A failure to write a results file as the error that fails the job, naming the file. */
+function writeFailure(error: unknown, root: string): BatonError {
+  if (isBatonError(error, 'JOURNAL_WRITE_FAILED')) return error;
+  const file = (error as NodeJS.ErrnoException).path ?? root;
+  return new BatonError(
+    'JOURNAL_WRITE_FAILED',
+    `a record of the job could not be written to ${file}: ${errorMessage(error)}`,
+    { file },
+    { cause: error },
+  );
 }
 
 /** `results/latest` points at the newest job folder. */

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { BatonError } from '../errors.ts';
 import { parseHostSpec } from '../transport/index.ts';
 import type { HostSpec } from '../transport/transport.ts';
@@ -32,9 +34,20 @@ export class HostBook {
 
 const OPTION_KEYS = ['user', 'port', 'identity', 'known_hosts', 'accept_unknown_host_key', 'pty'] as const;
 
+type Position = { file: string; line: number; col: number };
+
+/** A word of a host line after `${VAR}` expansion, with the column it was written at. */
+interface Word {
+  text: string;
+  col: number;
+}
+
 /**
  * Parse a hosts file: one `NAME = SPEC [key=value]...` a line, `#` comments, `${VAR:-default}` expanded.
- * Keys: user, port, identity (repeatable), known_hosts, accept_unknown_host_key=yes, pty=yes.
+ * Keys: user, port, identity (repeatable), known_hosts, accept_unknown_host_key=yes, pty=yes. Relative
+ * `identity=` and `known_hosts=` paths are read from the hosts file's folder, `~/` from the home folder
+ * (`HOME` of `env`); a `known_hosts=` file that does not exist is refused unless the line accepts unknown keys
+ * (the file is then made when the first key is accepted).
  */
 export function parseHostsFile(
   text: string,
@@ -62,21 +75,20 @@ export function parseHostsFile(
         col: match[1].length + 1,
       });
     const valueCol = content.indexOf(match[3]) + 1;
-    const [specText = '', ...options] = expandVariables(match[3], env, { file, line, col: valueCol }).split(
-      /\s+/,
-    );
-    let spec: HostSpec;
+    const [spec, ...options] = words(match[3], valueCol, env, { file, line });
+    let parsed: HostSpec;
     try {
-      spec = parseHostSpec(specText, name);
+      parsed = parseHostSpec(spec.text, name);
     } catch (error) {
       throw new BatonError(
         'HOST_BAD_SPEC',
         (error as Error).message,
-        { file, line, col: valueCol },
+        { file, line, col: spec.col },
         { cause: error },
       );
     }
-    named.set(name, applyOptions(spec, options, { file, line, col: valueCol }));
+    const context = { file, line, home: env.HOME || homedir() };
+    named.set(name, applyOptions(parsed, options, context));
   });
   return new HostBook(named);
 }
@@ -96,21 +108,44 @@ export function readHostsFile(path: string, env?: Record<string, string | undefi
   return parseHostsFile(text, path, env);
 }
 
+/** The words of a host line's value, each expanded where it was written (so errors point at it). */
+function words(
+  value: string,
+  valueCol: number,
+  env: Record<string, string | undefined>,
+  where: { file: string; line: number },
+): [Word, ...Word[]] {
+  const found: Word[] = [];
+  for (const word of value.matchAll(/\S+/g)) {
+    const col = valueCol + word.index;
+    for (const text of expandVariables(word[0], env, { ...where, col }).split(/\s+/))
+      if (text !== '') found.push({ text, col });
+  }
+  return found.length > 0 ? (found as [Word, ...Word[]]) : [{ text: '', col: valueCol }];
+}
+
 function applyOptions(
   spec: HostSpec,
-  options: string[],
-  position: { file: string; line: number; col: number },
+  options: Word[],
+  context: { file: string; line: number; home: string },
 ): HostSpec {
   if (options.length === 0) return spec;
+  const at = (col: number): Position => ({ file: context.file, line: context.line, col });
   if (spec.kind !== 'ssh')
-    throw new BatonError('HOST_BAD_SPEC', `options apply only to ssh hosts, not ${spec.kind}`, position);
+    throw new BatonError(
+      'HOST_BAD_SPEC',
+      `options apply only to ssh hosts, not ${spec.kind}`,
+      at(options[0].col),
+    );
   const result = { ...spec };
+  let knownHosts: Word | undefined;
   for (const option of options) {
-    const [key = '', value = ''] = option.split(/=(.*)/s);
+    const [key = '', value = ''] = option.text.split(/=(.*)/s);
+    const position = at(option.col);
     if (!(OPTION_KEYS as readonly string[]).includes(key) || value === '') {
       throw new BatonError(
         'HOST_BAD_SPEC',
-        `unknown option '${option}': expected one of ${OPTION_KEYS.map((k) => `${k}=...`).join(', ')}`,
+        `unknown option '${option.text}': expected one of ${OPTION_KEYS.map((k) => `${k}=...`).join(', ')}`,
         position,
       );
     }
@@ -121,10 +156,33 @@ function applyOptions(
         throw new BatonError('HOST_BAD_SPEC', `port must be 1-65535, got ${value}`, position);
       result.port = port;
     }
-    if (key === 'identity') result.identityFiles = [...(result.identityFiles ?? []), value];
-    if (key === 'known_hosts') result.knownHostsFile = value;
+    if (key === 'identity')
+      result.identityFiles = [...(result.identityFiles ?? []), pathOnLine(value, context)];
+    if (key === 'known_hosts') {
+      result.knownHostsFile = pathOnLine(value, context);
+      knownHosts = option;
+    }
     if (key === 'accept_unknown_host_key') result.acceptUnknownHostKey = /^(yes|true|1)$/i.test(value);
     if (key === 'pty') result.pty = /^(yes|true|1)$/i.test(value);
   }
+  if (knownHosts && result.knownHostsFile && !result.acceptUnknownHostKey)
+    checkKnownHostsFile(result.knownHostsFile, at(knownHosts.col));
   return result;
+}
+
+/** A path written on a hosts line: `~/` from the home folder, a relative one from the hosts file's folder. */
+function pathOnLine(value: string, context: { file: string; home: string }): string {
+  if (value === '~' || value.startsWith('~/')) return join(context.home, value.slice(1));
+  return resolve(dirname(resolve(context.file)), value);
+}
+
+/** A known_hosts file named on a line must be a file: a missing one would refuse every key, silently. */
+function checkKnownHostsFile(path: string, position: Position): void {
+  const found = statSync(path, { throwIfNoEntry: false });
+  if (found?.isFile()) return;
+  throw new BatonError(
+    'FILE_NOT_FOUND',
+    `known_hosts file ${path} ${found ? 'is not a file' : 'does not exist'} (accept_unknown_host_key=yes makes it, with the first key accepted)`,
+    { ...position, knownHostsFile: path },
+  );
 }

@@ -85,15 +85,19 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
     await sync?.close();
   }
   const interrupted = controller?.interrupted === true || signal.aborted;
+  // A record that could not be written fails the job (exit 3) whatever its variants say.
+  const failure = jobFailure ?? results.writeFailure;
   const exitCode = interrupted
     ? EXIT.interrupted
-    : jobFailure
-      ? ERROR_CODES[jobFailure.code]
+    : failure
+      ? ERROR_CODES[failure.code]
       : jobExitCode(report.result.variants);
   journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status: jobStatus(exitCode), exitCode });
   report.dispose();
   results.dispose();
-  return report.result;
+  // The reports of job-end itself may be what could not be written: still not a pass.
+  if (exitCode !== EXIT.ok || !results.writeFailure) return report.result;
+  return { ...report.result, status: 'error', exitCode: ERROR_CODES[results.writeFailure.code] };
 }
 
 interface ScenarioRef {
@@ -147,9 +151,9 @@ async function runVariant(run: VariantRun): Promise<VariantResult | undefined> {
   const lastFailure = controller.failureCount;
   await controller.closeStreams();
   const interrupted = controller.interrupted;
-  const error = interrupted
-    ? interruptedReport(controller.failureReport(firstFailure, lastFailure, thrown))
-    : controller.failureReport(firstFailure, lastFailure, thrown);
+  const failure =
+    controller.failureReport(firstFailure, lastFailure, thrown) ?? writeFailureReport(run.results);
+  const error = interrupted ? interruptedReport(failure) : failure;
   const exitCode: ExitCode = interrupted ? EXIT.interrupted : error ? exitCodeOfReport(error) : EXIT.ok;
   journal.emit({
     kind: 'variant-end',
@@ -197,6 +201,12 @@ function interruptedReport(cause: FailureReport | undefined): FailureReport {
     ...interrupted,
     consequences: [{ code: cause.code, message: cause.message }, ...(cause.consequences ?? [])],
   };
+}
+
+/** A variant whose tasks ran but whose records could not all be written is not a pass. */
+function writeFailureReport(results: ResultsFolder): FailureReport | undefined {
+  const failure = results.variantWriteFailure;
+  return failure ? { code: failure.code, message: failure.message } : undefined;
 }
 
 function exitCodeOfReport(report: FailureReport): ExitCode {

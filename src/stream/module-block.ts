@@ -11,6 +11,26 @@ import { shellQuote } from '../transport/shell-script.ts';
 type ModuleBlock = Extract<Block, { kind: 'module' }>;
 
 const runtimePath = fileURLToPath(new URL('./module-runtime.ts', import.meta.url));
+
+/** The oldest Node.js major a module block runs on; the command exits 127 on a host without it. */
+export const MIN_NODE_MAJOR = 20;
+/** Exit status of a module block's command when the host has no node (or one too old): the shell's "not found". */
+export const NEEDS_NODE_EXIT = 127;
+
+/** What a module block asks of its host, for the message of BLOCK_NEEDS_NODE. */
+export function nodeRequirement(): string {
+  return (
+    `needs Node.js ${MIN_NODE_MAJOR} or newer on the host to run a module block (the controller runs ` +
+    `${process.version}): node is not in the host's PATH, or is older`
+  );
+}
+
+/** Said on the host's stderr before any of the block runs, so the task's tail tells which of the two it was. */
+const NO_NODE_LINE = `baton: BLOCK_NEEDS_NODE: a module block needs Node.js ${MIN_NODE_MAJOR} or newer; node is not in PATH`;
+const OLD_NODE_CHECK =
+  `if (Number(process.versions.node.split('.')[0]) < ${MIN_NODE_MAJOR}) { ` +
+  `process.stderr.write('baton: BLOCK_NEEDS_NODE: a module block needs Node.js ${MIN_NODE_MAJOR} or newer; this host has Node.js ' + process.versions.node + '\\n'); ` +
+  `process.exit(${NEEDS_NODE_EXIT}); }`;
 /** Bundles in memory by `path#export@mtime`: a block is bundled once per version of its file. */
 const bundles = new Map<string, Promise<Uint8Array>>();
 
@@ -29,7 +49,9 @@ export async function moduleCommand(transport: Transport, block: ModuleBlock, sh
     shipped.set(key, remote);
     remote.catch(() => shipped.delete(key));
   }
-  return `node ${shellQuote(await remote)}`;
+  const path = shellQuote(await remote);
+  // Commands run in a subshell of the stream's shell: `exit` ends only this task.
+  return `if command -v node >/dev/null 2>&1; then node ${path}; else printf '%s\\n' ${shellQuote(NO_NODE_LINE)} >&2; exit ${NEEDS_NODE_EXIT}; fi`;
 }
 
 /** A bundle goes to a host once per transport; later tasks run the copy already there (it lives until close). */
@@ -102,6 +124,7 @@ async function buildBundle(block: ModuleBlock): Promise<Uint8Array> {
       logLevel: 'silent',
       banner: {
         js: [
+          OLD_NODE_CHECK,
           "import { createRequire as __batonRequire } from 'node:module';",
           "import { fileURLToPath as __batonPath } from 'node:url';",
           "import { dirname as __batonDirname } from 'node:path';",

@@ -60,7 +60,7 @@ async function collect(
 ): Promise<void> {
   const [hasData = true, hasWhiteboard = true, hasStreams = true] = present ?? [];
   if (!hasData && !hasWhiteboard && !hasStreams) return;
-  mkdirSync(join(localDir, 'data'), { recursive: true });
+  mkdirSync(join(localDir, 'data'), { recursive: true, mode: 0o700 });
   if (!hasWhiteboard && !hasStreams) {
     await transport.download(folders.data, join(localDir, 'data'));
     return;

@@ -4,6 +4,7 @@ import type { StreamState, TaskStatus } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Execution, Transport } from '../transport/transport.ts';
 import type { Block } from './block.ts';
+import { NEEDS_NODE_EXIT, nodeRequirement } from './module-block.ts';
 import { prepareBlock } from './run-block.ts';
 import type { TaskArea } from './task-area.ts';
 import { describeEnd, isFailure } from './task.ts';
@@ -189,6 +190,14 @@ export class TaskRunner {
       return { ...task.ending, exitCode, signal, message: `${where} ${reason}` };
     }
     if (exitCode === 0) return { status: 'passed', exitCode, signal };
+    if (task.block.kind === 'module' && exitCode === NEEDS_NODE_EXIT)
+      return {
+        status: 'failed',
+        code: 'BLOCK_NEEDS_NODE',
+        exitCode,
+        signal,
+        message: `${where} ${nodeRequirement()}`,
+      };
     const code: ErrorCode = exitCode === 127 ? 'BLOCK_COMMAND_NOT_FOUND' : 'TASK_FAILED';
     return { status: 'failed', code, exitCode, signal, message: `${where} ${describeEnd(exitCode, signal)}` };
   }

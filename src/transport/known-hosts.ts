@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BatonError, errorMessage } from '../errors.ts';
 
 export interface KnownHostsEntry {
   marker: 'cert-authority' | 'revoked' | undefined;
@@ -106,13 +107,22 @@ export function knownKeyTypes(entries: KnownHostsEntry[], host: string, port: nu
   ];
 }
 
+/** The entries of known_hosts files; a missing file lists nothing, one that cannot be read is FILE_UNREADABLE. */
 export function readKnownHosts(files: string[]): KnownHostsEntry[] {
   return files.flatMap((file) => {
+    let text: string;
     try {
-      return parseKnownHosts(readFileSync(file, 'utf8'));
-    } catch {
-      return [];
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new BatonError(
+        'FILE_UNREADABLE',
+        `cannot read known_hosts file ${file}: ${errorMessage(error)}`,
+        { file },
+        { cause: error },
+      );
     }
+    return parseKnownHosts(text);
   });
 }
 

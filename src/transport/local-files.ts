@@ -3,18 +3,20 @@ import { opendirSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makeOwnerOnly } from './owner-only.ts';
 
 export async function copyIn(localPath: string, targetPath: string): Promise<void> {
   await mkdir(dirname(targetPath), { recursive: true });
   await cp(localPath, targetPath, { recursive: true, preserveTimestamps: true });
 }
 
-/** Copy a folder back; false when `sourcePath` is not a folder. */
+/** Copy a folder back, owner-only whatever its modes were; false when `sourcePath` is not a folder. */
 export async function copyBack(sourcePath: string, localPath: string): Promise<boolean> {
   const found = await stat(sourcePath).catch(() => undefined);
   if (!found?.isDirectory()) return false;
-  await mkdir(localPath, { recursive: true });
+  await mkdir(localPath, { recursive: true, mode: 0o700 });
   await cp(sourcePath, localPath, { recursive: true, preserveTimestamps: true });
+  await makeOwnerOnly(localPath);
   return true;
 }
 

@@ -126,11 +126,13 @@ function resolveOne(
         : configAgent !== undefined && configAgent !== 'SSH_AUTH_SOCK'
           ? expand(configAgent)
           : process.env.SSH_AUTH_SOCK || undefined;
-  const knownHostsFiles = spec.knownHostsFile
-    ? [spec.knownHostsFile]
-    : options.knownHostsPath
-      ? [options.knownHostsPath]
-      : all(computed.userknownhostsfile).map(expand);
+  const knownHostsFiles = (
+    spec.knownHostsFile
+      ? [spec.knownHostsFile]
+      : options.knownHostsPath
+        ? [options.knownHostsPath]
+        : all(computed.userknownhostsfile)
+  ).map(expand);
   const strict = first(computed.stricthostkeychecking)?.toLowerCase();
   const timeoutSeconds = Number(first(computed.connecttimeout));
   const proxyJump = first(computed.proxyjump);

@@ -29,12 +29,20 @@ interface LowLevelError extends Error {
   code?: string;
 }
 
+/** How an unknown host key gets accepted: the option that records it, or the file to list it in. */
+function howToAccept(knownHostsFile: string, context: AttemptContext): string {
+  const option = context.hop
+    ? '`StrictHostKeyChecking accept-new` for it in the ssh config'
+    : '`accept_unknown_host_key=yes` on its line of the hosts file';
+  return `to accept it, set ${option}, or add its key to ${knownHostsFile}`;
+}
+
 function classify(error: LowLevelError, context: AttemptContext): { code: ErrorCode; reason: string } {
   const key = context.hostKey;
   if (key?.verdict === 'unknown') {
     return {
       code: 'SSH_HOST_KEY_UNKNOWN',
-      reason: `host key (${key.keyType}) is not in ${key.knownHostsFile}; accept it explicitly to add it`,
+      reason: `host key (${key.keyType}) is not in ${key.knownHostsFile}; ${howToAccept(key.knownHostsFile, context)}`,
     };
   }
   if (key && key.verdict !== 'known') {
@@ -66,5 +74,8 @@ export function connectError(error: unknown, context: AttemptContext): BatonErro
   if (error instanceof BatonError) return error;
   const { code, reason } = classify(error as LowLevelError, context);
   const hop = context.hop ? `jump host ${context.hop}: ` : '';
-  return new BatonError(code, `${context.label}: ${hop}${reason}`, context.fields, { cause: error });
+  const fields = context.hostKey
+    ? { ...context.fields, knownHostsFile: context.hostKey.knownHostsFile }
+    : context.fields;
+  return new BatonError(code, `${context.label}: ${hop}${reason}`, fields, { cause: error });
 }

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { BatonError } from '../errors.ts';
 import type { RemoteChannel } from './ssh-connection.ts';
+import { makeOwnerOnly } from './owner-only.ts';
 import { shellQuote } from './shell-script.ts';
 
 export type OpenChannel = (command: string) => Promise<RemoteChannel>;
@@ -63,7 +64,10 @@ export async function uploadOverSsh(
   if (exit.code !== 0) throw copyFailed(label, `upload to ${remotePath}`, stderr() || `exit ${exit.code}`);
 }
 
-/** Copy a remote folder's content into `localPath`; false (and nothing created) when it does not exist. */
+/**
+ * Copy a remote folder's content into `localPath`, owner-only whatever the remote modes and owners were; false
+ * (and nothing created) when it does not exist.
+ */
 export async function downloadOverSsh(
   open: OpenChannel,
   label: string,
@@ -78,8 +82,10 @@ export async function downloadOverSsh(
   let localExit: Promise<number | null> = Promise.resolve(0);
   // The local tar starts with the first byte, so that a missing folder creates nothing here.
   const startLocal = () => {
-    mkdirSync(localPath, { recursive: true });
-    const started = spawn('tar', ['-C', localPath, '-xf', '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    mkdirSync(localPath, { recursive: true, mode: 0o700 });
+    const started = spawn('tar', ['-C', localPath, '--no-same-owner', '-xf', '-'], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     started.stdin.on('error', () => channel.close());
     localExit = new Promise((resolve) => started.once('close', resolve));
     return started;
@@ -99,5 +105,6 @@ export async function downloadOverSsh(
   if (exit.code !== 0) throw copyFailed(label, `download ${remotePath}`, stderr() || `exit ${exit.code}`);
   if (localStatus !== 0)
     throw copyFailed(label, `download ${remotePath}`, `local tar exited with ${localStatus}`);
+  await makeOwnerOnly(localPath);
   return true;
 }

@@ -92,7 +92,10 @@ export interface Transport {
   exec(request: ExecRequest): Execution;
   /** Copy a local file or folder to the host (for script blocks and module blocks). */
   upload(localPath: string, remotePath: string): Promise<void>;
-  /** Copy a folder from the host back (a task's data folder); resolves false when it does not exist. */
+  /**
+   * Copy a folder from the host back (a task's data folder), owner-only here (folders 0700, files 0600 or 0700
+   * when executable) whatever the host's modes; resolves false when it does not exist.
+   */
   download(remotePath: string, localPath: string): Promise<boolean>;
   /** A fresh work folder on the host for one task, e.g. under $TMPDIR; removed by close(). */
   makeTempDir(prefix: string): Promise<string>;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent } from '../../src/journal/events.ts';
 import { Journal } from '../../src/journal/journal.ts';
@@ -73,8 +73,8 @@ test('dispose writes what is still pending', (t) => {
   t.regex(readFileSync(join(results.root, 'job.log'), 'utf8'), /task server\/01 queued/);
 });
 
-test('a results folder that cannot be written is journalled as INTERNAL; the journal file keeps every event, the other files are still written', async (t) => {
-  const { journal, results, seen, taskDir, queue } = setup();
+test('a file that cannot be written is journalled as JOURNAL_WRITE_FAILED and kept as the write failure; the others are still written', async (t) => {
+  const { journal, results, seen, taskDir, queue, end } = setup();
   t.teardown(() => results.dispose());
   mkdirSync(join(taskDir, '..', '..'), { recursive: true });
   writeFileSync(join(taskDir, '..'), 'a file where the stream folder goes');
@@ -88,15 +88,61 @@ test('a results folder that cannot be written is journalled as INTERNAL; the jou
     block: 'greet',
   });
   const failure = await waitFor(
-    () => seen.find((event) => event.kind === 'log' && event.code === 'INTERNAL'),
-    {
-      what: 'the write failure',
-    },
+    () => seen.find((event) => event.kind === 'log' && event.code === 'JOURNAL_WRITE_FAILED'),
+    { what: 'the write failure' },
   );
   t.like(failure, { kind: 'log', level: 'error' });
+  t.like(results.writeFailure, { code: 'JOURNAL_WRITE_FAILED' });
+  t.is(results.variantWriteFailure, results.writeFailure);
   t.is(journalLines(results).length, 4, 'header, two task-queued and the failure');
   t.true(
     existsSync(join(results.taskDir('client', 1, 'greet'), 'stdout')),
     'the next task folder of that turn',
   );
+  end();
+  t.false(existsSync(join(taskDir, 'result.json')));
+  t.is(
+    seen.filter((event) => event.kind === 'log' && event.code === 'JOURNAL_WRITE_FAILED').length,
+    2,
+    'the task folder, then its result.json',
+  );
+});
+
+test('a queued task holds no descriptor; running tasks write through at most maxOpenFiles', (t) => {
+  const journal = new Journal();
+  const results = new ResultsFolder(scratchDir('baton-results-bound-'), journal, { maxOpenFiles: 2 });
+  t.teardown(() => results.dispose());
+  const streams = ['a', 'b', 'c', 'd'];
+  for (const stream of streams)
+    journal.emit({ kind: 'task-queued', stream, host: 'local', task: `${stream}/01`, index: 1, block: 'x' });
+  results.flush();
+  t.is(results.openTaskFiles, 0, 'queued tasks');
+  for (const stream of streams)
+    journal.emit({ kind: 'task-start', stream, task: `${stream}/01`, block: 'x' });
+  for (let round = 0; round < 3; round++)
+    for (const stream of streams)
+      for (const fd of ['stdout', 'stderr'] as const)
+        journal.emit({ kind: 'output', stream, task: `${stream}/01`, fd, data: `${fd} ${round}\n` });
+  results.flush();
+  t.is(results.openTaskFiles, 2);
+  for (const stream of streams)
+    journal.emit({
+      kind: 'task-end',
+      stream,
+      task: `${stream}/01`,
+      block: 'x',
+      status: 'passed',
+      exitCode: 0,
+      signal: null,
+      durationMs: 1,
+    });
+  t.is(results.openTaskFiles, 0, 'ended tasks');
+  for (const stream of streams) {
+    const dir = results.taskDir(stream, 1, 'x');
+    t.is(readFileSync(join(dir, 'stdout'), 'utf8'), 'stdout 0\nstdout 1\nstdout 2\n');
+    t.is(readFileSync(join(dir, 'stderr'), 'utf8'), 'stderr 0\nstderr 1\nstderr 2\n');
+    t.is(statSync(join(dir, 'stdout')).mode & 0o777, 0o600);
+    t.true(existsSync(join(dir, 'result.json')));
+  }
+  t.is(results.writeFailure, undefined);
 });

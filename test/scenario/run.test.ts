@@ -146,3 +146,26 @@ test('baton run --variants: a broken tree is refused before anything runs, with 
   const filtersWithoutTree = await runCli(['run', join(fixtures, 'params.ts'), '--filter-only', '/run/a']);
   t.is(filtersWithoutTree.code, 2);
 });
+
+test('baton run: a task record that cannot be written fails the job with exit 3, never PASS', async (t) => {
+  const results = scratch();
+  const { code, stdout, stderr } = await runCli([
+    'run',
+    join(fixtures, 'unwritable.ts'),
+    '--results',
+    results,
+  ]);
+  t.is(code, 3, stdout + stderr);
+  t.notRegex(stdout, /^PASS/m);
+  t.regex(stdout, /^ERROR unwritable default .*JOURNAL_WRITE_FAILED/m);
+  t.regex(stderr, /JOURNAL_WRITE_FAILED/);
+  const summary = JSON.parse(readFileSync(join(results, 'latest', 'results.json'), 'utf8')) as {
+    status: string;
+    exitCode: number;
+  };
+  t.like(summary, { status: 'error', exitCode: 3 });
+  const failures = readJournal(join(results, 'latest', 'journal.jsonl')).events.filter(
+    (event) => event.kind === 'log' && event.code === 'JOURNAL_WRITE_FAILED',
+  );
+  t.true(failures.length > 0);
+});

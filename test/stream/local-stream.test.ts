@@ -9,6 +9,7 @@ import { module, script } from '../../src/stream/block.ts';
 import { Stream } from '../../src/stream/stream.ts';
 import { LocalTransport } from '../../src/transport/local.ts';
 import { scratchDir } from '../helpers/scratch.ts';
+import { assertOwnerOnly, openModesBlock } from './fetched-modes.ts';
 
 const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
 
@@ -106,4 +107,33 @@ test('a module block opens streams of its own; their results nest in its task fo
     });
   }
   t.regex(readFileSync(join(record.paths!.dir, 'journal.jsonl'), 'utf8'), /"kind":"task-end"/);
+});
+
+test('data and whiteboard fetched back are owner-only whatever their modes on the host', async (t) => {
+  const { stream, results } = await localStream('modes');
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  for (const whiteboard of [false, true]) {
+    const record = await stream.runFg(openModesBlock(whiteboard));
+    assertOwnerOnly(t, record, whiteboard);
+  }
+});
+
+test('a module block on a host without node, or with one too old, is BLOCK_NEEDS_NODE naming the version', async (t) => {
+  const noNode = await localStream('no-node', { PATH: scratchDir('baton-no-node-') });
+  t.teardown(() => noNode.stream.close().then(() => noNode.results.dispose()));
+  const missing = await noNode.stream.runFg(module(join(blocks, 'module.ts#greet')), { ignoreErrors: true });
+  t.like(missing, { status: 'failed', exitCode: 127, code: 'BLOCK_NEEDS_NODE' });
+  t.regex(missing.message ?? '', /Node\.js 20 or newer/);
+  t.true(missing.message?.includes(process.version));
+  t.regex(readFileSync(missing.paths!.stderr, 'utf8'), /BLOCK_NEEDS_NODE.*not in PATH/);
+  const sh = await noNode.stream.runFg('node --version', { ignoreErrors: true });
+  t.like(sh, { code: 'BLOCK_COMMAND_NOT_FOUND' }, 'an sh block that runs node itself is not a module block');
+
+  const pretendOld =
+    "--import=data:text/javascript,Object.defineProperty(process.versions,'node',{value:'18.19.0'})";
+  const oldNode = await localStream('old-node', { NODE_OPTIONS: pretendOld });
+  t.teardown(() => oldNode.stream.close().then(() => oldNode.results.dispose()));
+  const old = await oldNode.stream.runFg(module(join(blocks, 'module.ts#greet')), { ignoreErrors: true });
+  t.like(old, { status: 'failed', exitCode: 127, code: 'BLOCK_NEEDS_NODE' });
+  t.regex(readFileSync(old.paths!.stderr, 'utf8'), /BLOCK_NEEDS_NODE.*this host has Node\.js 18\.19\.0/);
 });

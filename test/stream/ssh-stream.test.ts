@@ -9,6 +9,7 @@ import { createTransport } from '../../src/transport/index.ts';
 import { startSshd } from '../helpers/sshd.ts';
 import { sshdTest } from '../helpers/tiers.ts';
 import { scratchDir } from '../helpers/scratch.ts';
+import { assertOwnerOnly, openModesBlock } from './fetched-modes.ts';
 
 const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
 
@@ -47,6 +48,9 @@ sshdTest(
     t.is(readFileSync(moduled.paths!.stdout, 'utf8'), 'HELLO FAR HOST IN RUN-SSH-0001\n');
     t.is(readFileSync(join(moduled.paths!.data, 'module.txt'), 'utf8'), 'written by a module block\n');
     t.is(readFileSync(join(moduled.paths!.dir, 'whiteboard'), 'utf8'), 'module whiteboard\n');
+
+    for (const whiteboard of [false, true])
+      assertOwnerOnly(t, await stream.runFg(openModesBlock(whiteboard)), whiteboard);
 
     const quiet = await stream.runFg('true');
     t.like(JSON.parse(readFileSync(join(quiet.paths!.dir, 'result.json'), 'utf8')), {

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -11,7 +11,9 @@ import {
   knownKeyTypes,
   parseKnownHosts,
   patternsMatch,
+  readKnownHosts,
 } from '../../src/transport/known-hosts.ts';
+import { isBatonError } from '../../src/errors.ts';
 
 /** A fake public key blob of a type: the SSH wire format starts with the type string. */
 function blob(type: string, filler: string): Buffer {
@@ -79,4 +81,15 @@ test('an accepted key is appended in OpenSSH form, creating the file', (t) => {
   const text = readFileSync(file, 'utf8');
   t.is(text, `${line('[10.0.0.1]:2222', ED)}\n${line('lab', RSA)}\n`);
   t.is(judgeHostKey(parseKnownHosts(text), '10.0.0.1', 2222, ED), 'known');
+});
+
+test('reading: a missing file lists nothing; one that cannot be read is FILE_UNREADABLE, not empty', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-known-hosts-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'known_hosts'), `${line('lab', ED)}\n`);
+  t.is(readKnownHosts([join(dir, 'missing'), join(dir, 'known_hosts')]).length, 1);
+  mkdirSync(join(dir, 'folder'));
+  const error = t.throws(() => readKnownHosts([join(dir, 'folder')]));
+  t.true(isBatonError(error, 'FILE_UNREADABLE'));
+  t.like((error as unknown as { fields: object }).fields, { file: join(dir, 'folder') });
 });

@@ -73,6 +73,18 @@ test('without a config: the host itself, the local user, port 22, ~/.ssh/known_h
   });
 });
 
+test('~ in a known_hosts file of the host spec or the options is the home folder', (t) => {
+  const sshConfigPath = configFile(t, '');
+  const spec = { ...parseHostSpec('ssh://lab'), knownHostsFile: '~/.ssh/lab_known_hosts' };
+  t.deepEqual(
+    resolveSshEndpoint(spec as Extract<HostSpec, { kind: 'ssh' }>, { sshConfigPath }).knownHostsFiles,
+    [join(homedir(), '.ssh', 'lab_known_hosts')],
+  );
+  t.like(resolve('ssh://lab', { sshConfigPath, knownHostsPath: '~/kh' }), {
+    knownHostsFiles: [join(homedir(), 'kh')],
+  });
+});
+
 test('ProxyJump chains resolve through the config, outermost first', (t) => {
   const sshConfigPath = configFile(
     t,

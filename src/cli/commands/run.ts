@@ -3,6 +3,7 @@ import { BatonError } from '../../errors.ts';
 import type { RunStatus } from '../../journal/events.ts';
 import { formatFailure } from '../../report/failure-text.ts';
 import { summaryLine } from '../../report/job-report.ts';
+import type { ResultsFolder } from '../../report/results-folder.ts';
 import type { VariantResult } from '../../report/job-report.ts';
 import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
 import { runJob } from '../../scenario/runner.ts';
@@ -73,6 +74,7 @@ export const runCommand: Command = {
       writeLine(io.stdout, `${head} (${result.durationMs} ms)${cause ? `: ${cause.split('\n')[0]}` : ''}`);
       for (const line of details) writeLine(io.stdout, line);
     };
+    let results: ResultsFolder | undefined;
     const summary = await runJob({
       scenarios: positionals,
       hosts,
@@ -81,8 +83,11 @@ export const runCommand: Command = {
       cwd: io.cwd,
       ...(io.signal ? { signal: io.signal } : {}),
       onVariantEnd: print,
+      onJournal: (_journal, folder) => (results = folder),
       command: 'run',
     });
+    const lost = results?.writeFailure;
+    if (lost) writeLine(io.stderr, `baton: ${lost.code}: ${lost.located} (the results are incomplete)`);
     writeLine(io.stdout, `results: ${summary.resultsDir}`);
     writeLine(io.stdout, summaryLine(summary));
     return summary.exitCode;
