@@ -90,10 +90,11 @@ async function chainSync(
     Object.assign(env, sync.env(member, { address: exposed.address, scope: context.scope }), exposed.clients);
     return;
   }
+  if (baseEnv?.BATON_SYNC_MEMBER) env.BATON_SYNC_MEMBER = member;
   const inherited = baseEnv && inheritedSyncSource(baseEnv);
   if (!inherited) return;
   const exposed = await exposeSync(transport, inherited);
-  Object.assign(env, { BATON_SYNC_ADDR: exposed.address, BATON_SYNC_MEMBER: member }, exposed.clients);
+  Object.assign(env, { BATON_SYNC_ADDR: exposed.address }, exposed.clients);
 }
 
 /** The sync server as a stream's host is to reach it: its address here and the client scripts to ship. */
