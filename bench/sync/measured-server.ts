@@ -9,3 +9,4 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'quit') break;
 }
 await server.close();
+process.exit(0);

@@ -1,8 +1,9 @@
 /**
  * A barrier and its generations (B3): who arrived, when, with what data, and the one outcome of each
  * generation (B5), kept after release so that late or re-sent waits get it replayed (B4).
- * The outcome is encoded once per generation: its data as one buffer every waiter is sent as it is, and a head
- * line to which each waiter only adds its `waited_ms` and `id` (T2, B7).
+ * Data is encoded once: as soon as a generation's data is too large to go inline, each arrival's data becomes its
+ * `DATA` line in a buffer of its own, and those buffers are what every waiter is sent, as they are; the outcome
+ * line is built once, each waiter only adding its `waited_ms` and `id` (T2, B7).
  */
 import { formatLine } from './codec.ts';
 import type { FieldValue } from './codec.ts';
@@ -13,10 +14,10 @@ import { OUTCOME_VERB } from './protocol.ts';
 export interface Waiter {
   readonly member: string;
   /**
-   * Deliver what ends this member's wait on `barrier`: the generation's `DATA` lines (one buffer shared by every
-   * waiter, when there is data) and then the outcome line; called synchronously during a release.
+   * Deliver what ends this member's wait on `barrier`: the generation's `DATA` lines (buffers shared by every
+   * waiter, when there are any) and then the outcome line; called synchronously during a release.
    */
-  deliverOutcome(barrier: string, gen: number, data: Buffer | undefined, line: string): void;
+  deliverOutcome(barrier: string, gen: number, data: readonly Buffer[] | undefined, line: string): void;
 }
 
 export interface Arrival {
@@ -25,8 +26,14 @@ export interface Arrival {
   requestId: string | undefined;
   /** Server monotonic milliseconds. */
   arrivedAt: number;
-  /** Percent-encoded, never decoded by the server (B7). */
+  /** Percent-encoded, never decoded by the server (B7); while the generation's data still goes inline. */
   data: string | undefined;
+  /** The arrival's `DATA` line, once the generation's data no longer goes inline (then `data` is dropped). */
+  block?: Buffer;
+  /** Length of the percent-encoded data, whichever form holds it. */
+  dataLength?: number;
+  /** Decoded bytes of the data, counted against the per-generation limit. */
+  dataBytes?: number;
 }
 
 export interface Outcome {
@@ -35,7 +42,7 @@ export interface Outcome {
   /** The outcome line without `waited_ms`, `id` and the newline. */
   head: string;
   /** The `DATA` lines sent before a `GO` whose data is too large to go inline, encoded once; they carry no `id`. */
-  data: Buffer | undefined;
+  data: readonly Buffer[] | undefined;
   by?: string;
   reason?: string;
   member?: string;
@@ -58,6 +65,10 @@ export class Generation {
   deadlineAt: number | undefined;
   timeoutMs: number | undefined;
   dataBytes = 0;
+  /** Percent-encoded data of the arrivals, all together: past INLINE_DATA_BYTES it goes as `DATA` lines. */
+  encodedDataBytes = 0;
+  /** Arrivals' data is kept as `DATA` lines (`Arrival.block`). */
+  blocks = false;
   /** Every member arrived but the barrier is held: it waits for a step or a release. */
   held = false;
   /** What was left of the deadline when the generation was held (a held generation does not time out). */
@@ -86,6 +97,15 @@ export class Generation {
 
   arrive(arrival: Arrival): void {
     this.arrivals.set(arrival.member, arrival);
+    if (arrival.data !== undefined) {
+      arrival.dataLength = arrival.data.length;
+      this.encodedDataBytes += arrival.data.length;
+      if (this.blocks) this.encodeBlock(arrival);
+      else if (this.encodedDataBytes > INLINE_DATA_BYTES) {
+        this.blocks = true;
+        for (const each of this.arrivals.values()) this.encodeBlock(each);
+      }
+    }
     this.firstArrivalAt ??= arrival.arrivedAt;
     this.lastArrivalAt = arrival.arrivedAt;
   }
@@ -137,7 +157,7 @@ export class Generation {
     this.deadline = undefined;
     this.held = false;
     const dataFields: Record<string, FieldValue> = {};
-    let data: Buffer | undefined;
+    let data: Buffer[] | undefined;
     if (kind === 'go') {
       const go = this.goFields(dataFields);
       Object.assign(fields, go.fields);
@@ -148,8 +168,6 @@ export class Generation {
       ...fields,
       ...dataFields,
     }).slice(0, -1);
-    // The encoded outcome holds the data now: the arrivals' own copies go.
-    for (const arrival of this.arrivals.values()) arrival.data = undefined;
     this.outcome = { kind, resolvedAt: now, head, data, ...extra };
     return this.outcome;
   }
@@ -182,38 +200,44 @@ export class Generation {
     return Math.round((this.lastArrivalAt - this.firstArrivalAt) * 1000) / 1000;
   }
 
+  /** An arrival withdrew (B8): its data no longer counts. */
+  withdraw(member: string): Arrival | undefined {
+    const arrival = this.arrivals.get(member);
+    if (arrival === undefined) return undefined;
+    this.arrivals.delete(member);
+    this.encodedDataBytes -= arrival.dataLength ?? 0;
+    return arrival;
+  }
+
+  // The arrival's data as its DATA line, written straight into a buffer of its own; the string goes.
+  private encodeBlock(arrival: Arrival): void {
+    const payload = arrival.data;
+    if (payload === undefined) return;
+    const head =
+      formatLine('DATA', [this.barrier], { gen: this.gen, member: arrival.member }).slice(0, -1) + ' ';
+    const block = Buffer.allocUnsafe(head.length + Buffer.byteLength(payload) + 1);
+    const offset = block.write(head, 0, 'latin1');
+    block.write(payload, offset, 'utf8');
+    block[block.length - 1] = 0x0a;
+    arrival.block = block;
+    arrival.data = undefined;
+  }
+
   private goFields(dataFields: Record<string, FieldValue>): {
     fields: Record<string, FieldValue>;
-    data: Buffer | undefined;
+    data: Buffer[] | undefined;
   } {
     const names = [...this.arrivals.keys()].join(',');
     const fields: Record<string, FieldValue> =
       names.length <= INLINE_MEMBERS_BYTES ? { members: names } : { members_count: this.arrivals.size };
-    let total = 0;
-    for (const arrival of this.arrivals.values()) total += arrival.data?.length ?? 0;
-    if (total <= INLINE_DATA_BYTES) {
+    if (!this.blocks) {
       for (const arrival of this.arrivals.values())
         if (arrival.data !== undefined) dataFields['data.' + arrival.member] = arrival.data;
       return { fields, data: undefined };
     }
-    const heads: [string, string][] = [];
-    let size = 0;
-    for (const arrival of this.arrivals.values()) {
-      if (arrival.data === undefined) continue;
-      const head =
-        formatLine('DATA', [this.barrier], { gen: this.gen, member: arrival.member }).slice(0, -1) + ' ';
-      heads.push([head, arrival.data]);
-      size += head.length + Buffer.byteLength(arrival.data) + 1;
-    }
-    // Written straight into one buffer, with no intermediate string: names are ASCII, data as received.
-    const data = Buffer.allocUnsafe(size);
-    let offset = 0;
-    for (const [head, payload] of heads) {
-      offset += data.write(head, offset, 'latin1');
-      offset += data.write(payload, offset, 'utf8');
-      data[offset++] = 0x0a;
-    }
-    fields.data_lines = heads.length;
+    const data: Buffer[] = [];
+    for (const arrival of this.arrivals.values()) if (arrival.block) data.push(arrival.block);
+    fields.data_lines = data.length;
     return { fields, data };
   }
 }

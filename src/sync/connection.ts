@@ -94,6 +94,12 @@ export class Connection implements Link {
     this.socket.write(text);
   }
 
+  sendAll(parts: readonly (string | Buffer)[]): void {
+    this.socket.cork();
+    for (const part of parts) this.send(part);
+    this.socket.uncork();
+  }
+
   closeWith(reason: string): void {
     if (this.closing) return;
     this.send(`ERR ${reason}\n`);

@@ -133,6 +133,28 @@ const HANDLERS: Record<string, Handler | undefined> = {
   PING(_context, connection, _session, _message, id) {
     connection.send(formatLine('PONG', [], { t: Date.now(), id }));
   },
+  HOLD(context, connection, _session, message, id) {
+    const name = message.args.length > 0 ? nameArg(message) : undefined;
+    if (name === undefined) context.registry.holdAll();
+    else context.registry.hold(name);
+    connection.send(formatLine('OK', name === undefined ? ['HOLD'] : ['HOLD', name], { id }));
+  },
+  STEP(context, connection, _session, message, id) {
+    const name = message.args.length > 0 ? nameArg(message) : undefined;
+    const released = context.registry.step(name);
+    if (released === undefined) return connection.send(formatError('not-held', {}, id));
+    connection.send(formatLine('OK', ['STEP', released.barrier], { gen: released.gen, id }));
+  },
+  RELEASE(context, connection, _session, message, id) {
+    const name = message.args.length > 0 ? nameArg(message) : undefined;
+    const released = context.registry.release(name).map(({ barrier, gen }) => `${barrier}:${gen}`);
+    connection.send(
+      formatLine('OK', name === undefined ? ['RELEASE'] : ['RELEASE', name], {
+        released: released.join(','),
+        id,
+      }),
+    );
+  },
   BYE(context, connection, session, _message, id) {
     if (session.pending.size > 0) context.registry.memberLost(session, 'bye', { listed: false });
     context.sessions.end(session);
@@ -155,9 +177,9 @@ function sendWait(connection: Connection, result: WaitResult, id: string | undef
         }),
       );
     case 'replay': {
+      const line = result.generation.lineFor(id, result.waitedMs);
       const data = result.generation.outcome!.data;
-      if (data) connection.send(data);
-      return connection.send(result.generation.lineFor(id, result.waitedMs));
+      return data ? connection.sendAll([...data, line]) : connection.send(line);
     }
     case 'released':
       return;

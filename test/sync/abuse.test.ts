@@ -6,6 +6,10 @@ import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { LineParser } from '../../src/sync/codec.ts';
+import { SyncEventLog } from '../../src/sync/events.ts';
+import { resolveLimits } from '../../src/sync/limits.ts';
+import { BarrierRegistry } from '../../src/sync/registry.ts';
+import type { Member } from '../../src/sync/registry.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { LineSocket, TOKEN, fieldsOf, startServer } from './support.ts';
 
@@ -280,3 +284,31 @@ function rawLine(port: number, member: string): Promise<RawLine> {
     socket.once('error', reject);
   });
 }
+
+test('B7: a release with data writes the same buffers to every waiter, encoded once', (t) => {
+  const registry = new BarrierRegistry({
+    limits: resolveLimits(),
+    log: new SyncEventLog(),
+    now: () => performance.now(),
+    resultTtlMs: 60_000,
+    allowExtend: true,
+    candidates: () => [],
+  });
+  t.teardown(() => registry.close());
+  const received: (readonly Buffer[])[] = [];
+  const members: Member[] = Array.from({ length: 20 }, (_, index) => ({
+    member: `m${index}`,
+    pending: new Map<string, number>(),
+    deliverOutcome: (_barrier: string, _gen: number, data: readonly Buffer[] | undefined) => {
+      if (data) received.push(data);
+    },
+  }));
+  for (const member of members) {
+    const request = { name: 'fan', count: 20, extend: false, scope: undefined, requestId: undefined };
+    registry.wait(member, { ...request, data: member.member.repeat(500) }, 1);
+  }
+  t.is(received.length, 20);
+  t.is(received[0].length, 20);
+  t.true(received.every((data) => data.every((block, index) => block === received[0][index])));
+  t.is(received[0][3].toString(), `DATA fan gen=1 member=m3 ${'m3'.repeat(500)}\n`);
+});

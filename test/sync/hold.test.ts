@@ -196,3 +196,25 @@ test('arrive and queued records carry the count, the expected members and the ar
     { phase: 'queued', barrier: 'counted', member: 'a', count: 3, members: undefined, arrived: 1 },
   ]);
 });
+
+test('HOLD, STEP and RELEASE on the wire: an authenticated client sets the same breakpoints', async (t) => {
+  const { server } = await journalled(t);
+  const [a, b] = await Promise.all([LineSocket.member(t, server, 'a'), LineSocket.member(t, server, 'b')]);
+  a.send('STEP id=1', 'HOLD gate id=2', 'HOLD bad;name id=3');
+  t.is(await a.next(), 'ERR not-held id=1');
+  t.is(await a.next(), 'OK HOLD gate id=2');
+  t.is(await a.next(), 'ERR bad-name field=name id=3');
+  a.send('WAIT gate count=2');
+  b.send('WAIT gate count=2');
+  await Promise.all([a.expect('QUEUED'), b.expect('QUEUED')]);
+  a.send('STATUS gate');
+  t.like(fieldsOf(await a.expect('BARRIER gate')), { state: 'held', holding: '1' });
+  a.send('STEP gate id=4');
+  t.is(await a.expect(/id=4$/), 'OK STEP gate gen=1 id=4');
+  await b.expect('GO gate');
+  a.send('HOLD id=5', 'WAIT other count=1', 'RELEASE id=6');
+  t.is(await a.expect(/id=5$/), 'OK HOLD id=5');
+  await a.expect('GO other');
+  t.is(await a.expect(/id=6$/), 'OK RELEASE released=other:1 id=6');
+  t.deepEqual(server.release(), []);
+});

@@ -162,7 +162,7 @@ test('T2: a release writes to every waiter synchronously, one write each, with n
   const members: Member[] = Array.from({ length: N }, (_, index) => ({
     member: `m${index}`,
     pending: new Map<string, number>(),
-    deliverOutcome: (_barrier: string, _gen: number, data: Buffer | undefined, text: string) => {
+    deliverOutcome: (_barrier: string, _gen: number, data: readonly Buffer[] | undefined, text: string) => {
       t.is(data, undefined);
       t.regex(text, /^GO fan gen=1 members_count=1000 waited_ms=\d+\n$/);
       writes.set(`m${index}`, (writes.get(`m${index}`) ?? 0) + 1);
