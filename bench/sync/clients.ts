@@ -24,6 +24,10 @@ export type BenchCommand =
       release?: string;
       linesEach?: number;
     }
+  /** The first `size - 1` members send `line` and are answered (one line each): a round left one arrival short. */
+  | { kind: 'arrive'; set: string; size: number; line: string }
+  /** The last of `size` members sends `line`; timed until every member has had `linesEach` more lines. */
+  | { kind: 'finish'; set: string; size: number; line: string; linesEach: number }
   /** Member `index` sends `line` `rounds` times, timed until `lines` lines have come back each time. */
   | { kind: 'request'; set: string; index: number; line: string; lines: number; rounds: number }
   | { kind: 'ping' | 'quiet'; set: string; intervalMs: number }
@@ -121,6 +125,22 @@ async function rounds(command: Extract<BenchCommand, { kind: 'rounds' }>): Promi
   return times;
 }
 
+async function arrive(command: Extract<BenchCommand, { kind: 'arrive' }>): Promise<void> {
+  const early = sets.get(command.set)!.slice(0, command.size - 1);
+  const answered = early.map((member) => member.lines(1));
+  for (const member of early) member.socket.write(command.line + '\n');
+  await Promise.all(answered);
+}
+
+async function finish(command: Extract<BenchCommand, { kind: 'finish' }>): Promise<number> {
+  const members = sets.get(command.set)!.slice(0, command.size);
+  const released = members.map((member) => member.lines(command.linesEach));
+  const start = performance.now();
+  members[members.length - 1].socket.write(command.line + '\n');
+  await Promise.all(released);
+  return performance.now() - start;
+}
+
 async function request(command: Extract<BenchCommand, { kind: 'request' }>): Promise<number[]> {
   const member = sets.get(command.set)![command.index];
   const times: number[] = [];
@@ -146,6 +166,12 @@ process.on('message', (message: { id: number; command: BenchCommand }) => {
       break;
     case 'request':
       void request(command).then(reply);
+      break;
+    case 'arrive':
+      void arrive(command).then(() => reply(true));
+      break;
+    case 'finish':
+      void finish(command).then(reply);
       break;
     case 'quiet':
       clearInterval(pingers.get(command.set));

@@ -110,7 +110,7 @@ export class BarrierRegistry {
       member: member.member,
       conn,
       count: generation.count,
-      ...(generation.members ? { members: [...generation.members] } : {}),
+      ...(generation.members ? { members: generation.members as string[] } : {}),
       arrived: generation.arrivals.size,
     };
     if (failure || (generation.isFull && !this.holds.isHeld(name))) {
