@@ -6,6 +6,8 @@
  * line is built once, each waiter only adding its `waited_ms` and `id` (T2, B7).
  */
 import { formatLine } from './codec.ts';
+import { DataLines, viewsOf } from './data-lines.ts';
+import type { DataLine } from './data-lines.ts';
 import type { FieldValue } from './codec.ts';
 import type { ErrReason, OutcomeKind } from './protocol.ts';
 import { OUTCOME_VERB } from './protocol.ts';
@@ -26,10 +28,10 @@ export interface Arrival {
   requestId: string | undefined;
   /** Server monotonic milliseconds. */
   arrivedAt: number;
-  /** Percent-encoded, never decoded by the server (B7); while the generation's data still goes inline. */
-  data: string | undefined;
+  /** Percent-encoded, never decoded by the server (B7): the bytes of the WAIT line, while the data goes inline. */
+  data: Buffer | undefined;
   /** The arrival's `DATA` line, once the generation's data no longer goes inline (then `data` is dropped). */
-  block?: Buffer;
+  line?: DataLine;
   /** Length of the percent-encoded data, whichever form holds it. */
   dataLength?: number;
   /** Decoded bytes of the data, counted against the per-generation limit. */
@@ -51,6 +53,7 @@ export interface Outcome {
 
 /** Inline data in the `GO` line up to this many bytes in all, else as `DATA` lines before it (B7). */
 export const INLINE_DATA_BYTES = 4096;
+
 /** List `members=` in the `GO` line up to this many bytes; larger generations give `members_count=` only. */
 export const INLINE_MEMBERS_BYTES = 1024;
 
@@ -67,8 +70,8 @@ export class Generation {
   dataBytes = 0;
   /** Percent-encoded data of the arrivals, all together: past INLINE_DATA_BYTES it goes as `DATA` lines. */
   encodedDataBytes = 0;
-  /** Arrivals' data is kept as `DATA` lines (`Arrival.block`). */
-  blocks = false;
+  /** Arrivals' data is kept as `DATA` lines (`Arrival.line`), written here. */
+  blocks: DataLines | undefined;
   /** Every member arrived but the barrier is held: it waits for a step or a release. */
   held = false;
   /** What was left of the deadline when the generation was held (a held generation does not time out). */
@@ -102,7 +105,7 @@ export class Generation {
       this.encodedDataBytes += arrival.data.length;
       if (this.blocks) this.encodeBlock(arrival);
       else if (this.encodedDataBytes > INLINE_DATA_BYTES) {
-        this.blocks = true;
+        this.blocks = new DataLines();
         for (const each of this.arrivals.values()) this.encodeBlock(each);
       }
     }
@@ -200,26 +203,32 @@ export class Generation {
     return Math.round((this.lastArrivalAt - this.firstArrivalAt) * 1000) / 1000;
   }
 
-  /** An arrival withdrew (B8): its data no longer counts. */
+  /** An arrival withdrew (B8): its data no longer counts, and its line is dropped with the next compaction. */
   withdraw(member: string): Arrival | undefined {
     const arrival = this.arrivals.get(member);
     if (arrival === undefined) return undefined;
     this.arrivals.delete(member);
     this.encodedDataBytes -= arrival.dataLength ?? 0;
+    if (this.blocks && arrival.line) {
+      this.blocks.withdrawn += arrival.line.end - arrival.line.start;
+      // Withdrawn lines never outweigh the live ones for long: WAIT and CANCEL in a loop cannot grow memory.
+      if (this.blocks.withdrawn > this.encodedDataBytes + INLINE_DATA_BYTES) this.compact();
+    }
     return arrival;
   }
 
-  // The arrival's data as its DATA line, written straight into a buffer of its own; the string goes.
+  private compact(): void {
+    const lines = new DataLines();
+    for (const arrival of this.arrivals.values()) if (arrival.line) arrival.line = lines.copy(arrival.line);
+    this.blocks = lines;
+  }
+
+  // The arrival's DATA line, copied into the generation's lines; the buffer the data was read into goes.
   private encodeBlock(arrival: Arrival): void {
-    const payload = arrival.data;
-    if (payload === undefined) return;
+    if (arrival.data === undefined || this.blocks === undefined) return;
     const head =
       formatLine('DATA', [this.barrier], { gen: this.gen, member: arrival.member }).slice(0, -1) + ' ';
-    const block = Buffer.allocUnsafe(head.length + Buffer.byteLength(payload) + 1);
-    const offset = block.write(head, 0, 'latin1');
-    block.write(payload, offset, 'utf8');
-    block[block.length - 1] = 0x0a;
-    arrival.block = block;
+    arrival.line = this.blocks.add(head, arrival.data);
     arrival.data = undefined;
   }
 
@@ -232,13 +241,13 @@ export class Generation {
       names.length <= INLINE_MEMBERS_BYTES ? { members: names } : { members_count: this.arrivals.size };
     if (!this.blocks) {
       for (const arrival of this.arrivals.values())
-        if (arrival.data !== undefined) dataFields['data.' + arrival.member] = arrival.data;
+        if (arrival.data !== undefined) dataFields['data.' + arrival.member] = arrival.data.toString('utf8');
       return { fields, data: undefined };
     }
-    const data: Buffer[] = [];
-    for (const arrival of this.arrivals.values()) if (arrival.block) data.push(arrival.block);
-    fields.data_lines = data.length;
-    return { fields, data };
+    const lines: DataLine[] = [];
+    for (const arrival of this.arrivals.values()) if (arrival.line) lines.push(arrival.line);
+    fields.data_lines = lines.length;
+    return { fields, data: viewsOf(lines) };
   }
 }
 

@@ -34,10 +34,12 @@ type Handler = (
   session: Session,
   message: Message,
   id: string | undefined,
+  data: Buffer | undefined,
 ) => void;
 
-/** Handle one line from a connection. */
-export function dispatchLine(context: ServerContext, connection: Connection, line: string): void {
+/** Handle one line from a connection (its bytes, which a WAIT's data may keep). */
+export function dispatchLine(context: ServerContext, connection: Connection, bytes: Buffer): void {
+  const { line, data } = splitData(bytes);
   const message = parseMessage(line);
   if (message === undefined) return;
   const id = requestId(message);
@@ -52,7 +54,7 @@ export function dispatchLine(context: ServerContext, connection: Connection, lin
     const handler = HANDLERS[message.verb];
     if (handler === undefined)
       return connection.send(formatLine('ERR', ['unknown-verb', verbText(message.verb)], { id }));
-    handler(context, connection, session, message, id);
+    handler(context, connection, session, message, id, data);
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     connection.send(formatError(error.reason, error.fields, id));
@@ -60,8 +62,8 @@ export function dispatchLine(context: ServerContext, connection: Connection, lin
 }
 
 const HANDLERS: Record<string, Handler | undefined> = {
-  WAIT(context, connection, session, message, id) {
-    const result = context.registry.wait(session, parseWait(message, session.scope), connection.id);
+  WAIT(context, connection, session, message, id, data) {
+    const result = context.registry.wait(session, parseWait(message, session.scope, data), connection.id);
     sendWait(connection, result, id);
   },
   CANCEL(context, connection, session, message, id) {
@@ -224,6 +226,22 @@ function scopeOf(message: Message, session: Session): string {
   const scope = nameField(message, 'scope') ?? session.scope;
   if (scope === undefined) throw new Refusal('bad-request', { field: 'scope' });
   return scope;
+}
+
+// A WAIT's `data=` value stays bytes, a view of the line: release data is never turned into a string (B7).
+function splitData(bytes: Buffer): { line: string; data: Buffer | undefined } {
+  const verb = bytes.toString('latin1', 0, 5).toUpperCase();
+  const at =
+    verb === 'WAIT ' || verb === 'WAIT\t'
+      ? Math.max(bytes.lastIndexOf(' data='), bytes.lastIndexOf('\tdata='))
+      : -1;
+  if (at === -1) return { line: bytes.toString('utf8'), data: undefined };
+  let end = at + 6;
+  while (end < bytes.length && bytes[end] !== 0x20 && bytes[end] !== 0x09) end++;
+  const data = bytes.subarray(at + 6, end);
+  // A view keeps its whole read buffer alive: small data in a large buffer is copied out instead.
+  const kept = data.buffer.byteLength > 2 * data.length + 1024 ? Buffer.from(data) : data;
+  return { line: bytes.toString('utf8', 0, at) + bytes.toString('utf8', end), data: kept };
 }
 
 // An unknown verb is echoed, cut short and stripped to printable ASCII so the answer stays one safe line.

@@ -16,7 +16,7 @@ export interface WaitRequest {
   extend: boolean;
   gen?: number;
   /** Percent-encoded, well-formed. */
-  data?: string;
+  data?: Buffer;
   scope: string | undefined;
   requestId: string | undefined;
 }

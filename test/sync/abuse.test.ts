@@ -305,10 +305,29 @@ test('B7: a release with data writes the same buffers to every waiter, encoded o
   }));
   for (const member of members) {
     const request = { name: 'fan', count: 20, extend: false, scope: undefined, requestId: undefined };
-    registry.wait(member, { ...request, data: member.member.repeat(500) }, 1);
+    registry.wait(member, { ...request, data: Buffer.from(member.member.repeat(500)) }, 1);
   }
   t.is(received.length, 20);
-  t.is(received[0].length, 20);
+  t.true(received[0].length <= 3, 'the lines of 20 members in a few buffers');
   t.true(received.every((data) => data.every((block, index) => block === received[0][index])));
-  t.is(received[0][3].toString(), `DATA fan gen=1 member=m3 ${'m3'.repeat(500)}\n`);
+  const lines = Buffer.concat(received[0]).toString().split('\n');
+  t.is(lines[3], `DATA fan gen=1 member=m3 ${'m3'.repeat(500)}`);
+});
+
+test('B8: WAIT and CANCEL in a loop with large data leave exactly the lines of the members still waiting', async (t) => {
+  const server = await startServer(t);
+  const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((member) => LineSocket.member(t, server, member)));
+  a.send(`WAIT loop count=3 data=${'a'.repeat(8000)}`);
+  await a.expect('QUEUED');
+  for (let round = 0; round < 60; round++) {
+    b.send(`WAIT loop count=3 data=${String(round % 10).repeat(8000)}`, `CANCEL loop id=${round}`);
+    await b.expect(new RegExp(`^OK CANCEL loop .*id=${round}$`));
+  }
+  b.send(`WAIT loop count=3 data=${'b'.repeat(8000)}`);
+  await b.expect('QUEUED');
+  c.send('WAIT loop count=3 id=last');
+  const lines = [await c.next(), await c.next(), await c.next()];
+  t.true(lines[0] === `DATA loop gen=1 member=a ${'a'.repeat(8000)}`, 'the line of a');
+  t.true(lines[1] === `DATA loop gen=1 member=b ${'b'.repeat(8000)}`, 'the line of b, none of the withdrawn');
+  t.regex(lines[2], /^GO loop gen=1 members=a,b,c data_lines=2 .*id=last$/);
 });
