@@ -9,7 +9,7 @@
  *   baton run examples/netperf.ts --hosts lab.hosts --variants examples/netperf.yaml
  *
  * Params (from the variant tree, with defaults): port (5201), duration (2 s), parallel (1 stream per client),
- * server_address (the server host's address as the clients see it).
+ * server_address (the server host's address as the clients see it), iperf3 (the command, `iperf3`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ export default async function netperf({
   const port = Number(params.get('port', null, 5201));
   const duration = Number(params.get('duration', null, 2));
   const parallel = Number(params.get('parallel', null, 1));
+  const iperf3 = params.get<string>('iperf3', null, 'iperf3') ?? 'iperf3';
   const spec = hosts.resolve(serverHost);
   const serverAddress = params.get<string>(
     'server_address',
@@ -45,9 +46,9 @@ export default async function netperf({
   server.runBg(
     sh(
       [
-        'command -v iperf3 >/dev/null || { echo "iperf3 is not installed (apt-get install iperf3)" >&2; exit 127; }',
+        `command -v ${iperf3} >/dev/null || { echo "${iperf3}: command not found (apt-get install iperf3)" >&2; exit 127; }`,
         ...ports.map(
-          (p) => `iperf3 --server --one-off --port ${p} --json > "$BATON_TASK_DIR/server-${p}.json" &`,
+          (p) => `${iperf3} --server --one-off --port ${p} --json > "$BATON_TASK_DIR/server-${p}.json" &`,
         ),
         `for p in ${ports.join(' ')}; do n=0; until ss -ltn "sport = :$p" | grep -q LISTEN; do n=$((n+1)); [ $n -lt 200 ] || exit 3; sleep 0.05; done; done`,
         `bash "$BATON_SYNC_SH" wait ready ${members} 60`,
@@ -60,7 +61,7 @@ export default async function netperf({
     client.runBg(
       sh(
         `bash "$BATON_SYNC_SH" wait ready ${members} 60 >/dev/null && ` +
-          `iperf3 --client ${serverAddress} --port ${ports[index]} --time ${duration} --parallel ${parallel} --json > "$BATON_TASK_DIR/iperf3.json"`,
+          `${iperf3} --client ${serverAddress} --port ${ports[index]} --time ${duration} --parallel ${parallel} --json > "$BATON_TASK_DIR/iperf3.json"`,
         { name: 'iperf3-client' },
       ),
     ),

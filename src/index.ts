@@ -15,6 +15,8 @@ export type {
   JournalHeader,
   EventHandlers,
   Subscriber,
+  CommandSource,
+  FailureReport,
 } from './journal/index.ts';
 export { TOOL_VERSION } from './version.ts';
 export { sh, script, module, resolveBlock } from './stream/block.ts';
@@ -26,6 +28,15 @@ export { TaskError } from './stream/task.ts';
 export type { TaskHandle, TaskRecord } from './stream/task.ts';
 export type { BlockContext } from './stream/module-runtime.ts';
 export type { ScenarioContext, OpenOptions, Logger } from './scenario/context.ts';
+export { Controller } from './controller/controller.ts';
+export type { ControllerOptions, CommandResults } from './controller/controller.ts';
+export { StreamHandle } from './controller/stream-handle.ts';
+export { checkCommand } from './controller/command.ts';
+export type { Command, CommandKind, Expectation, TaskCommand } from './controller/command.ts';
+export { initialState, reduce, reduceAll, cloneState } from './controller/state.ts';
+export type { JobState, StreamView, TaskView, BarrierView, VariantView } from './controller/state.ts';
+export type { StreamTerminal } from './stream/terminal.ts';
+export { summarizeJournal } from './report/job-report.ts';
 export type { ScenarioVariant, VariantParams } from './scenario/variant.ts';
 export { HostBook, parseHostsFile, readHostsFile } from './scenario/hosts-file.ts';
 export { runJob } from './scenario/runner.ts';

@@ -18,6 +18,8 @@ import { startSshd } from '../../test/helpers/sshd.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { Stream } from '../../src/stream/stream.ts';
+import { Controller } from '../../src/controller/controller.ts';
+import { parseHostsFile } from '../../src/scenario/hosts-file.ts';
 import { measure, measureInterleaved, table } from './measure.ts';
 import type { Row } from './measure.ts';
 import { bareLine, openRawShell, withoutSubshellLine } from './raw-shell.ts';
@@ -116,6 +118,25 @@ async function streamOn(transport: Transport): Promise<Stream> {
   });
 }
 
+/** A controller as a job has it (journal, results folder, the stream's environment) with one stream open. */
+async function controllerOn(host: string): Promise<Controller> {
+  const journal = new Journal();
+  const results = new ResultsFolder(join(dir, 'results'), journal);
+  const hosts = parseHostsFile(
+    `lab = ssh://${sshd.user}@${sshd.host}:${sshd.port} known_hosts=${sshd.knownHostsPath} identity=${sshd.privateKeyPath}\n`,
+    'bench.hosts',
+  );
+  const controller = new Controller({ journal, results, hosts, baseEnv: scenarioEnv });
+  await controller.execute({ kind: 'open', stream: 'bench', host });
+  return controller;
+}
+
+/** A `true` task issued as a Command, as the console and a replay issue it. */
+async function commandTrue(controller: Controller): Promise<void> {
+  const [record] = await controller.execute({ kind: 'fg', target: 'bench', block: 'true' });
+  if (record?.status !== 'passed') throw new Error(`true ended ${record?.status}`);
+}
+
 const rows: Row[] = [];
 try {
   const local = await opened({ kind: 'local', name: 'local' });
@@ -133,6 +154,8 @@ try {
   const stream = await opened(sshSpec, sshOptions);
   const sshStream = await streamOn(createTransport(sshSpec, sshOptions));
   const execChannels = await opened(sshSpec, { ...sshOptions, execPerCommand: true });
+  const localController = await controllerOn('local');
+  const sshController = await controllerOn('lab');
   const scenario = 'what a scenario pays per task';
   rows.push(
     ...(await measureInterleaved(tasks, [
@@ -142,6 +165,11 @@ try {
         name: 'local Stream: queue, journal, task folder, data fetch',
         task: () => localStream.runFg('true'),
         note: scenario,
+      },
+      {
+        name: 'local Controller: a `true` fg Command through execute',
+        task: () => commandTrue(localController),
+        note: 'goal: <= 1.1x the local Stream row',
       },
       { name: 'pty stream (bash in a pseudo-terminal)', task: () => runTrue(pty) },
       {
@@ -161,6 +189,11 @@ try {
         note: scenario,
       },
       {
+        name: 'ssh Controller: a `true` fg Command through execute',
+        task: () => commandTrue(sshController),
+        note: 'goal: <= 1.1x the ssh Stream row',
+      },
+      {
         name: 'ssh2 exec channel per task, TCP_NODELAY',
         task: () => runTrue(execChannels),
         note: 'the execPerCommand fallback',
@@ -171,6 +204,7 @@ try {
   await Promise.all([local.close(), localStream.close(), pty.close(), raw.close()]);
   connection.close();
   await Promise.all([stream.close(), sshStream.close(), execChannels.close()]);
+  await Promise.all([localController.dispose(), sshController.dispose()]);
 
   const master = spawn(
     'ssh',
@@ -213,7 +247,17 @@ try {
 
   const sshRow = rows.find((row) => row.name.startsWith('ssh stream')) as Row;
   const localRow = rows.find((row) => row.name === 'local stream') as Row;
+  const rowNamed = (prefix: string) => rows.find((row) => row.name.startsWith(prefix)) as Row;
+  const controllerGoal = (kind: 'local' | 'ssh') => {
+    const ratio = rowNamed(`${kind} Controller`).medianMs / rowNamed(`${kind} Stream`).medianMs;
+    return {
+      text: `${kind} Controller row ${ratio.toFixed(2)}x the ${kind} Stream row <= 1.1x`,
+      met: ratio <= 1.1,
+    };
+  };
   const goals = [
+    controllerGoal('local'),
+    controllerGoal('ssh'),
     { text: `ssh stream median ${sshRow.medianMs.toFixed(3)} ms <= 0.5 ms`, met: sshRow.medianMs <= 0.5 },
     {
       text: `local stream median ${(localRow.medianMs / floor.medianMs).toFixed(2)}x the floor <= 1.2x`,

@@ -1,11 +1,16 @@
+import { EXIT } from '../errors.ts';
 import { cli } from './cli.ts';
 
+// The first SIGINT or SIGTERM interrupts (streams closed, reports written); a second one exits at once.
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => controller.abort(signal));
+  process.once(signal, () => {
+    controller.abort(signal);
+    process.once(signal, () => process.exit(EXIT.interrupted));
+  });
 }
 
-process.exitCode = await cli(process.argv.slice(2), {
+const code = await cli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
@@ -13,3 +18,6 @@ process.exitCode = await cli(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: controller.signal,
 });
+process.exitCode = code;
+// Whatever a command left open (a connection mid-handshake) must not keep a finished command alive.
+setTimeout(() => process.exit(code), 1000).unref();

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../errors.ts';
+
 /** The journal's format version: written in the header line, checked by the reader. */
 export const JOURNAL_FORMAT = 1;
 
@@ -27,13 +29,52 @@ export type BarrierPhase =
   | 'held'
   /** A held barrier was stepped or released: `go` follows. */
   | 'released';
-export type RunStatus = 'passed' | 'failed' | 'error';
+/** How a variant (or a job) ended; `not-run` is a variant an interrupted or failed job never started. */
+export type RunStatus = 'passed' | 'failed' | 'error' | 'interrupted' | 'not-run';
+
+/** Who issued a command: the console, a session script's line, or a program through the API. */
+export type CommandSource =
+  { kind: 'console' } | { kind: 'script'; file: string; line: number } | { kind: 'api'; caller?: string };
+
+/** A failure as reports give it: its code, one line, where it happened, and what it caused. */
+export interface FailureReport {
+  code: ErrorCode;
+  message: string;
+  stream?: string;
+  task?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+  /** The last lines of the failed task's stderr (or stdout when stderr is empty). */
+  tail?: string[];
+  /** Failures that followed from this one (barrier aborts, peers that failed at them), in journal order. */
+  consequences?: { code: ErrorCode; message: string }[];
+}
 
 /** Events without the fields the journal assigns (`seq`, `t`); what emitters pass in. */
 export type JournalEventBody =
   | { kind: 'job-start'; jobId: string; command: string; argv?: string[] }
   | { kind: 'job-end'; jobId: string; status: RunStatus; exitCode: number }
-  | { kind: 'stream-state'; stream: string; host: string; state: StreamState; cause?: string; code?: string }
+  | {
+      kind: 'command';
+      /** The command's number in the job, from 1; its `command-end` carries the same id. */
+      id: number;
+      source: CommandSource;
+      /** The command itself, as plain data (see src/controller/command.ts). */
+      command: { kind: string } & Record<string, unknown>;
+    }
+  | {
+      kind: 'command-end';
+      id: number;
+      ok: boolean;
+      durationMs: number;
+      code?: ErrorCode;
+      message?: string;
+      /** What the command gave, in short: the tasks it queued, the barrier's generation, a stream's state. */
+      result?: Record<string, unknown>;
+    }
+  | { kind: 'input'; stream: string; bytes: number; secret?: boolean; data?: string }
+  | { kind: 'resize'; stream: string; cols: number; rows: number }
+  | { kind: 'stream-state'; stream: string; host: string; state: StreamState; cause?: string; code?: ErrorCode }
   | {
       kind: 'task-queued';
       stream: string;
@@ -53,9 +94,11 @@ export type JournalEventBody =
       exitCode: number | null;
       signal: string | null;
       durationMs: number;
-      code?: string;
+      code?: ErrorCode;
       /** One line saying what failed, for failures. */
       message?: string;
+      /** For failures: the last lines of the task's stderr (its stdout when stderr was empty). */
+      tail?: string[];
       /** The failure was expected (the task ran with ignoreErrors): it does not fail the run's barriers. */
       tolerated?: boolean;
     }
@@ -97,13 +140,24 @@ export type JournalEventBody =
       total: number;
       params?: Record<string, unknown>;
     }
-  | { kind: 'variant-end'; variant: string; status: RunStatus; durationMs: number }
+  | {
+      kind: 'variant-end';
+      variant: string;
+      /** The scenario and its position in the job (absent in journals written before they were added). */
+      scenario?: string;
+      scenarioIndex?: number;
+      status: RunStatus;
+      exitCode?: number;
+      durationMs: number;
+      /** Why it did not pass: the root cause first, what it caused under it. */
+      error?: FailureReport;
+    }
   | {
       kind: 'log';
       level: 'debug' | 'info' | 'warn' | 'error';
       message: string;
       stream?: string;
-      code?: string;
+      code?: ErrorCode;
     };
 
 export type JournalEventKind = JournalEventBody['kind'];
@@ -125,6 +179,10 @@ export type EventHandlers<R> = { [K in JournalEventKind]: (event: EventOf<K>) =>
 export const EVENT_KINDS: readonly JournalEventKind[] = [
   'job-start',
   'job-end',
+  'command',
+  'command-end',
+  'input',
+  'resize',
   'stream-state',
   'task-queued',
   'task-start',

@@ -14,24 +14,44 @@ export interface JournalOptions {
   hosts?: Record<string, string>;
   /** Monotonic clock in milliseconds; injectable for tests. @default performance.now */
   now?: () => number;
+  /** How many recent events are kept for subscribers that attach late (`subscribe(fn, {fromSeq})`). @default 10000 */
+  backlog?: number;
 }
 
+export interface SubscribeOptions {
+  /**
+   * Replay the kept events from this `seq` on before the live ones (a console attached after the job started).
+   * Events older than the backlog are gone: the subscriber then starts at the oldest kept one.
+   */
+  fromSeq?: number;
+}
+
+type Guarded = (event: JournalEvent) => void;
+
 /**
- * The live event bus of one job. Emitters hand in event bodies; the journal stamps `seq` and `t` and hands
- * the same event object to every subscriber (the file writer, the console, reporters) in subscription order.
+ * The live event bus of one job. Emitters hand in event bodies; the journal stamps `seq` and `t` and hands the
+ * same event object to every subscriber (the file writer, the console, reporters) in subscription order. An
+ * event emitted by a subscriber during a dispatch is queued and dispatched once the current event has reached
+ * every subscriber, so every subscriber sees every event, in `seq` order.
  */
 export class Journal {
   readonly header: JournalHeader;
-  private readonly subscribers = new Set<Subscriber>();
+  private readonly subscribers = new Set<Guarded>();
   private readonly now: () => number;
   private readonly origin: number;
   private seq = 0;
+  private readonly backlogSize: number;
+  private readonly backlog: JournalEvent[] = [];
+  private backlogStart = 0;
+  private readonly queue: JournalEvent[] = [];
+  private dispatching = false;
   /** Failures of subscribers during one dispatch, journalled once every subscriber has the event. */
   private readonly subscriberFailures: unknown[] = [];
 
   constructor(options: JournalOptions = {}) {
     this.now = options.now ?? (() => performance.now());
     this.origin = this.now();
+    this.backlogSize = options.backlog ?? 10_000;
     this.header = {
       format: JOURNAL_FORMAT,
       tool: TOOL_VERSION,
@@ -45,9 +65,74 @@ export class Journal {
     return this.seq;
   }
 
+  /**
+   * Stamp and dispatch an event. Outside a dispatch every subscriber has it when `emit` returns; from inside a
+   * subscriber it is dispatched right after the event being dispatched (its `seq` is already assigned).
+   */
   emit<B extends JournalEventBody>(body: B): B & { seq: number; t: number } {
     const event = { ...body, seq: ++this.seq, t: roundMs(this.now() - this.origin) };
-    for (const subscriber of this.subscribers) subscriber(event);
+    this.keep(event);
+    this.queue.push(event);
+    if (!this.dispatching) this.drain();
+    return event;
+  }
+
+  /**
+   * Receive every event emitted from now on (and, with `fromSeq`, the kept ones from that seq). A subscriber
+   * that throws does not stop the others: its failure is itself journalled as an error `log` event.
+   */
+  subscribe(subscriber: Subscriber, options: SubscribeOptions = {}): Disposable {
+    const guarded: Guarded = (event) => {
+      try {
+        subscriber(event);
+      } catch (error) {
+        if (!(event.kind === 'log' && event.code === 'INTERNAL')) this.subscriberFailures.push(error);
+      }
+    };
+    if (options.fromSeq !== undefined) {
+      // Events still queued for dispatch reach the new subscriber through the queue, not twice.
+      const queuedFrom = this.queue[0]?.seq ?? this.seq + 1;
+      for (const event of this.backlog.slice(Math.max(0, options.fromSeq - this.backlogStart - 1))) {
+        if (event.seq >= queuedFrom) break;
+        guarded(event);
+      }
+    }
+    this.subscribers.add(guarded);
+    this.reportFailures();
+    return { dispose: () => this.subscribers.delete(guarded) };
+  }
+
+  /** The kept events from `fromSeq` on (at most the backlog). */
+  since(fromSeq: number): JournalEvent[] {
+    return this.backlog.slice(Math.max(0, fromSeq - this.backlogStart - 1));
+  }
+
+  private keep(event: JournalEvent): void {
+    if (this.backlogSize <= 0) return;
+    if (this.backlog.length === 0) this.backlogStart = event.seq - 1;
+    this.backlog.push(event);
+    if (this.backlog.length > this.backlogSize * 2) {
+      const drop = this.backlog.length - this.backlogSize;
+      this.backlog.splice(0, drop);
+      this.backlogStart += drop;
+    }
+  }
+
+  private drain(): void {
+    this.dispatching = true;
+    try {
+      for (let event = this.queue.shift(); event !== undefined; event = this.queue.shift()) {
+        // A subscriber added during this event's dispatch starts after it (or takes it from the backlog).
+        for (const subscriber of [...this.subscribers])
+          if (this.subscribers.has(subscriber)) subscriber(event);
+        this.reportFailures();
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private reportFailures(): void {
     for (const failure of this.subscriberFailures.splice(0)) {
       this.emit({
         kind: 'log',
@@ -56,23 +141,6 @@ export class Journal {
         message: `a journal subscriber failed: ${String(failure)}`,
       });
     }
-    return event;
-  }
-
-  /**
-   * Receive every event emitted from now on. A subscriber that throws does not stop the others: its failure is
-   * itself journalled as an error `log` event.
-   */
-  subscribe(subscriber: Subscriber): Disposable {
-    const guarded: Subscriber = (event) => {
-      try {
-        subscriber(event);
-      } catch (error) {
-        if (!(event.kind === 'log' && event.code === 'INTERNAL')) this.subscriberFailures.push(error);
-      }
-    };
-    this.subscribers.add(guarded);
-    return { dispose: () => this.subscribers.delete(guarded) };
   }
 }
 

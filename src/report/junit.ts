@@ -1,3 +1,4 @@
+import { formatFailure } from './failure-text.ts';
 import type { JobSummary } from './job-report.ts';
 
 const escapeXml = (text: string) =>
@@ -17,21 +18,33 @@ export function junitXml(summary: JobSummary): string {
   ];
   for (const [scenario, variants] of suites) {
     const failures = variants.filter((variant) => variant.status === 'failed').length;
-    const errors = variants.filter((variant) => variant.status === 'error').length;
+    const errors = variants.filter(
+      (variant) => variant.status === 'error' || variant.status === 'interrupted',
+    ).length;
+    const skipped = variants.filter((variant) => variant.status === 'not-run').length;
     const seconds = variants.reduce((sum, variant) => sum + variant.durationMs, 0) / 1000;
     lines.push(
-      `  <testsuite name="${escapeXml(scenario)}" tests="${variants.length}" failures="${failures}" errors="${errors}" time="${seconds}">`,
+      `  <testsuite name="${escapeXml(scenario)}" tests="${variants.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds}">`,
     );
     for (const variant of variants) {
       const open = `    <testcase classname="${escapeXml(scenario)}" name="${escapeXml(variant.variant)}" time="${variant.durationMs / 1000}"`;
+      if (variant.status === 'not-run') {
+        lines.push(
+          `${open}>`,
+          '      <skipped message="not run: the job ended before it"/>',
+          '    </testcase>',
+        );
+        continue;
+      }
       if (!variant.error) {
         lines.push(`${open}/>`);
         continue;
       }
       const tag = variant.status === 'failed' ? 'failure' : 'error';
+      const detail = formatFailure(variant.error).join('\n');
       lines.push(
         `${open}>`,
-        `      <${tag} type="${escapeXml(variant.error.code)}" message="${escapeXml(variant.error.message.split('\n')[0] ?? '')}">${escapeXml(variant.error.message)}</${tag}>`,
+        `      <${tag} type="${escapeXml(variant.error.code)}" message="${escapeXml(variant.error.message.split('\n')[0] ?? '')}">${escapeXml(detail)}</${tag}>`,
         '    </testcase>',
       );
     }

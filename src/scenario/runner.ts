@@ -1,12 +1,14 @@
 import { basename, dirname, extname, resolve } from 'node:path';
-import { errorMessage, EXIT, exitCodeOf, isBatonError } from '../errors.ts';
+import { Controller } from '../controller/controller.ts';
+import { BatonError, ERROR_CODES, EXIT, isErrorCode } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
-import type { RunStatus } from '../journal/events.ts';
+import type { FailureReport, RunStatus } from '../journal/events.ts';
 import { Journal } from '../journal/journal.ts';
-import { ResultsFolder } from '../report/results-folder.ts';
-import { writeJobReports } from '../report/job-report.ts';
+import { JobReport } from '../report/job-report.ts';
 import type { JobSummary, VariantResult } from '../report/job-report.ts';
+import { ResultsFolder } from '../report/results-folder.ts';
 import { startJobSyncServer } from '../sync/job.ts';
+import type { JobSyncServer } from '../sync/job.ts';
 import { createContext } from './context.ts';
 import { HostBook } from './hosts-file.ts';
 import { loadScenario } from './load.ts';
@@ -21,6 +23,7 @@ export interface RunJobOptions {
   /** Where job folders are made. @default ./results */
   resultsBase?: string;
   cwd?: string;
+  /** Interrupts the job: streams closed, the running variant ends interrupted, the rest not run, reports written. */
   signal?: AbortSignal;
   /** Called once per finished variant (progress output). */
   onVariantEnd?: (result: VariantResult) => void;
@@ -29,132 +32,180 @@ export interface RunJobOptions {
   command?: string;
 }
 
-/** Run every scenario once per variant, in one job with one journal, one sync server and one results folder. */
+/**
+ * Run every scenario once per variant, in one job: one journal, one results folder, one sync server and one
+ * controller that owns every stream. Reports are written from the journal, also when the job is interrupted.
+ */
 export async function runJob(options: RunJobOptions): Promise<JobSummary> {
   const cwd = options.cwd ?? process.cwd();
   const journal = new Journal();
   const results = new ResultsFolder(resolve(cwd, options.resultsBase ?? 'results'), journal);
+  const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
   options.onJournal?.(journal, results);
   const signal = options.signal ?? new AbortController().signal;
-  const started = performance.now();
   journal.emit({
     kind: 'job-start',
     jobId: journal.header.jobId,
     command: options.command ?? 'run',
     argv: options.scenarios,
   });
-  const sync = await startJobSyncServer(journal);
-  const variantResults: VariantResult[] = [];
+  let sync: JobSyncServer | undefined;
+  let controller: Controller | undefined;
+  let jobFailure: BatonError | undefined;
+  const notify = (result: VariantResult | undefined) => {
+    if (result) options.onVariantEnd?.(result);
+  };
   try {
+    sync = await startJobSyncServer(journal);
+    controller = new Controller({
+      journal,
+      results,
+      sync,
+      hosts: options.hosts ?? new HostBook(),
+      cwd,
+      signal,
+    });
     for (const [index, file] of options.scenarios.entries()) {
       const path = resolve(cwd, file);
-      const scenario = basename(path, extname(path));
-      const variants = options.variants ? options.variants() : [defaultVariant()];
-      for (const variant of variants) {
-        if (signal.aborted) break;
-        const result = await runVariant({
-          path,
-          scenario,
-          scenarioIndex: index + 1,
-          variant,
-          journal,
-          results,
-          sync,
-          hosts: options.hosts ?? new HostBook(),
-          signal,
-        });
-        variantResults.push(result);
-        options.onVariantEnd?.(result);
+      const scenario = { path, name: basename(path, extname(path)), index: index + 1 };
+      for (const variant of options.variants ? options.variants() : [defaultVariant()]) {
+        if (controller.interrupted) notify(notRun(journal, report, scenario, variant));
+        else
+          notify(await runVariant({ scenario, variant, journal, results, sync, controller, signal, report }));
       }
     }
+  } catch (error) {
+    jobFailure =
+      error instanceof BatonError
+        ? error
+        : new BatonError('INTERNAL', `the job failed: ${String(error)}`, {}, { cause: error });
+    journal.emit({ kind: 'log', level: 'error', code: jobFailure.code, message: jobFailure.message });
   } finally {
-    await sync.close();
+    await controller?.dispose();
+    await sync?.close();
   }
-  const exitCode = jobExitCode(variantResults);
-  const status = statusOf(exitCode);
-  journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status, exitCode });
-  const summary: JobSummary = {
-    jobId: journal.header.jobId,
-    resultsDir: results.root,
-    status,
-    exitCode,
-    durationMs: Math.round(performance.now() - started),
-    variants: variantResults,
-  };
-  writeJobReports(results, summary);
+  const interrupted = controller?.interrupted === true || signal.aborted;
+  const exitCode = interrupted
+    ? EXIT.interrupted
+    : jobFailure
+      ? ERROR_CODES[jobFailure.code]
+      : jobExitCode(report.result.variants);
+  journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status: jobStatus(exitCode), exitCode });
+  report.dispose();
   results.dispose();
-  return summary;
+  return report.result;
+}
+
+interface ScenarioRef {
+  path: string;
+  name: string;
+  index: number;
 }
 
 interface VariantRun {
-  path: string;
-  scenario: string;
-  scenarioIndex: number;
+  scenario: ScenarioRef;
   variant: ScenarioVariant;
   journal: Journal;
   results: ResultsFolder;
-  sync: Awaited<ReturnType<typeof startJobSyncServer>>;
-  hosts: HostBook;
+  sync: JobSyncServer;
+  controller: Controller;
   signal: AbortSignal;
+  report: JobReport;
 }
 
-async function runVariant(run: VariantRun): Promise<VariantResult> {
-  const { journal, variant } = run;
+async function runVariant(run: VariantRun): Promise<VariantResult | undefined> {
+  const { journal, variant, controller, scenario } = run;
   const name = variant.id || 'default';
   const started = performance.now();
   journal.emit({
     kind: 'variant-start',
-    scenario: run.scenario,
-    scenarioIndex: run.scenarioIndex,
+    scenario: scenario.name,
+    scenarioIndex: scenario.index,
     variant: name,
     index: variant.index,
     total: variant.total,
     params: variant.values,
   });
-  let failure: unknown;
-  let close: () => Promise<unknown> = () => Promise.resolve(undefined);
+  controller.bind(variant);
+  controller.blockFolder = dirname(scenario.path);
+  const firstFailure = controller.failureCount;
+  let thrown: { error: unknown; seq: number } | undefined;
   try {
-    const scenario = await loadScenario(run.path);
-    const created = await createContext({ ...run, cwd: dirname(run.path) });
-    close = created.close;
-    await scenario(created.context);
-  } catch (error) {
-    failure = error;
-  }
-  const taskFailure = await close();
-  failure ??= taskFailure;
-  const exitCode = failure === undefined ? EXIT.ok : exitCodeOf(failure);
-  const status = statusOf(exitCode);
-  const durationMs = Math.round(performance.now() - started);
-  journal.emit({ kind: 'variant-end', variant: name, status, durationMs });
-  if (failure !== undefined) {
-    journal.emit({
-      kind: 'log',
-      level: 'error',
-      message: errorMessage(failure),
-      ...(isBatonError(failure) ? { code: failure.code } : {}),
+    const scenarioFunction = await loadScenario(scenario.path);
+    const context = createContext({
+      controller,
+      journal,
+      sync: await run.sync.console(),
+      variantDir: run.results.currentVariantDir,
+      signal: run.signal,
     });
+    await untilInterrupted(Promise.resolve(scenarioFunction(context)), run.signal);
+  } catch (error) {
+    thrown = { error, seq: journal.lastSeq };
   }
-  return {
-    scenario: run.scenario,
+  // Failures counted up to here: the tasks cancelled by closing the variant's streams are not failures.
+  const lastFailure = controller.failureCount;
+  await controller.closeStreams();
+  const interrupted = controller.interrupted;
+  const error = interrupted
+    ? interruptedReport(controller.failureReport(firstFailure, lastFailure, thrown))
+    : controller.failureReport(firstFailure, lastFailure, thrown);
+  const exitCode: ExitCode = interrupted ? EXIT.interrupted : error ? exitCodeOfReport(error) : EXIT.ok;
+  journal.emit({
+    kind: 'variant-end',
     variant: name,
-    status,
+    scenario: scenario.name,
+    scenarioIndex: scenario.index,
+    status: interrupted ? 'interrupted' : jobStatus(exitCode),
     exitCode,
-    durationMs,
-    ...(failure === undefined ? {} : { error: describeFailure(failure) }),
+    durationMs: Math.round(performance.now() - started),
+    ...(error ? { error } : {}),
+  });
+  return run.report.result.variants.at(-1);
+}
+
+function notRun(journal: Journal, report: JobReport, scenario: ScenarioRef, variant: ScenarioVariant) {
+  journal.emit({
+    kind: 'variant-end',
+    variant: variant.id || 'default',
+    scenario: scenario.name,
+    scenarioIndex: scenario.index,
+    status: 'not-run',
+    exitCode: EXIT.ok,
+    durationMs: 0,
+  });
+  return report.result.variants.at(-1);
+}
+
+// The scenario's own code cannot be stopped; an interrupted variant stops waiting for it.
+function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new BatonError('INTERRUPTED', 'interrupted'));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new BatonError('INTERRUPTED', 'interrupted'));
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+function interruptedReport(cause: FailureReport | undefined): FailureReport {
+  const interrupted: FailureReport = {
+    code: 'INTERRUPTED',
+    message: 'interrupted (SIGINT or SIGTERM): every stream was closed',
+  };
+  if (!cause || cause.code === 'INTERRUPTED') return interrupted;
+  return {
+    ...interrupted,
+    consequences: [{ code: cause.code, message: cause.message }, ...(cause.consequences ?? [])],
   };
 }
 
-function describeFailure(failure: unknown): { code: string; message: string } {
-  if (isBatonError(failure)) return { code: failure.code, message: failure.located };
-  return {
-    code: 'INTERNAL',
-    message: failure instanceof Error ? (failure.stack ?? failure.message) : String(failure),
-  };
+function exitCodeOfReport(report: FailureReport): ExitCode {
+  return isErrorCode(report.code) ? ERROR_CODES[report.code] : EXIT.failed;
 }
 
 /** A run's status from its exit code: 1 is a failed scenario; bad input and a failed environment are errors. */
-function statusOf(exitCode: ExitCode): RunStatus {
+function jobStatus(exitCode: ExitCode): RunStatus {
+  if (exitCode === EXIT.interrupted) return 'interrupted';
   return exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
 }
 

@@ -1,13 +1,20 @@
 import type { BlockRef } from './block.ts';
-import type { RunOptions, Stream } from './stream.ts';
-import { waitForTasks } from './stream.ts';
+import type { RunOptions } from './task-runner.ts';
+import { waitForTasks } from './task-wait.ts';
 import type { TaskHandle, TaskRecord } from './task.ts';
+
+/** What a group needs of its streams (a Stream, or the handle the library API gives out). */
+export interface GroupMember {
+  runBg(reference: BlockRef, options?: RunOptions): TaskHandle;
+  takeUnwaited(): TaskHandle[];
+  close(): Promise<void>;
+}
 
 /** Several streams driven as one: the same block queued on each, one wait over all of them. */
 export class StreamGroup {
-  readonly streams: readonly Stream[];
+  readonly streams: readonly GroupMember[];
 
-  constructor(streams: readonly Stream[]) {
+  constructor(streams: readonly GroupMember[]) {
     this.streams = streams;
   }
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,22 +11,23 @@ import { shellQuote } from '../transport/shell-script.ts';
 type ModuleBlock = Extract<Block, { kind: 'module' }>;
 
 const runtimePath = fileURLToPath(new URL('./module-runtime.ts', import.meta.url));
-const bundles = new Map<string, Promise<string>>();
+/** Bundles in memory by `path#export@mtime`: a block is bundled once per version of its file. */
+const bundles = new Map<string, Promise<Uint8Array>>();
 
 /**
  * Bundle a module block with its imports and Baton's block runtime into one ESM file, ship it, and return the
  * command that runs it with node on the host. The export is checked here, before anything reaches the host.
  */
 export async function moduleCommand(transport: Transport, block: ModuleBlock, ship: string): Promise<string> {
-  const bundle = await bundleModule(block);
+  const { key, bundle } = bundleModule(block);
   const shipped = shippedBundles.get(transport) ?? new Map<string, Promise<string>>();
   shippedBundles.set(transport, shipped);
-  let remote = shipped.get(bundle);
+  let remote = shipped.get(key);
   if (!remote) {
     const path = `${ship}/block.mjs`;
-    remote = transport.upload(bundle, path).then(() => path);
-    shipped.set(bundle, remote);
-    remote.catch(() => shipped.delete(bundle));
+    remote = bundle.then((code) => upload(transport, code, path)).then(() => path);
+    shipped.set(key, remote);
+    remote.catch(() => shipped.delete(key));
   }
   return `node ${shellQuote(await remote)}`;
 }
@@ -33,7 +35,19 @@ export async function moduleCommand(transport: Transport, block: ModuleBlock, sh
 /** A bundle goes to a host once per transport; later tasks run the copy already there (it lives until close). */
 const shippedBundles = new WeakMap<Transport, Map<string, Promise<string>>>();
 
-function bundleModule(block: ModuleBlock): Promise<string> {
+/** Upload a bundle through a local file that lives only as long as the upload. */
+async function upload(transport: Transport, code: Uint8Array, remotePath: string): Promise<void> {
+  const folder = await mkdtemp(join(tmpdir(), 'baton-module-'));
+  try {
+    const local = join(folder, 'block.mjs');
+    await writeFile(local, code);
+    await transport.upload(local, remotePath);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function bundleModule(block: ModuleBlock): { key: string; bundle: Promise<Uint8Array> } {
   let mtime: number;
   try {
     mtime = statSync(block.path).mtimeMs;
@@ -52,10 +66,10 @@ function bundleModule(block: ModuleBlock): Promise<string> {
     bundles.set(key, bundle);
     bundle.catch(() => bundles.delete(key));
   }
-  return bundle;
+  return { key, bundle };
 }
 
-async function buildBundle(block: ModuleBlock): Promise<string> {
+async function buildBundle(block: ModuleBlock): Promise<Uint8Array> {
   const exports = await exportsOf(block.path);
   if (!exports.includes(block.exportName)) {
     throw new BatonError(
@@ -64,14 +78,13 @@ async function buildBundle(block: ModuleBlock): Promise<string> {
       { file: block.path, export: block.exportName },
     );
   }
-  const outfile = join(mkdtempSync(join(tmpdir(), 'baton-module-')), 'block.mjs');
   const entry = [
     `import * as blockModule from ${JSON.stringify(block.path)};`,
     `import { runModuleBlock } from ${JSON.stringify(runtimePath)};`,
     `await runModuleBlock(blockModule, ${JSON.stringify(block.exportName)});`,
   ].join('\n');
   const { build } = await import('esbuild');
-  await runEsbuild(block.path, () =>
+  const result = await runEsbuild(block.path, () =>
     build({
       stdin: {
         contents: entry,
@@ -83,7 +96,7 @@ async function buildBundle(block: ModuleBlock): Promise<string> {
       platform: 'node',
       format: 'esm',
       target: 'node18',
-      outfile,
+      write: false,
       // Native and optional packages stay out of the bundle; they load only if the block's code path needs them.
       external: ['node-pty', 'esbuild', 'cpu-features', '*.node'],
       logLevel: 'silent',
@@ -99,8 +112,7 @@ async function buildBundle(block: ModuleBlock): Promise<string> {
       },
     }),
   );
-  writeFileSync(join(dirname(outfile), 'package.json'), '{"type":"module"}\n');
-  return outfile;
+  return result.outputFiles[0].contents;
 }
 
 async function exportsOf(path: string): Promise<string[]> {

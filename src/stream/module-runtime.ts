@@ -2,7 +2,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StreamGroup } from './group.ts';
 import type { NestedStreams } from './nested.ts';
-import type { Stream } from './stream.ts';
+import type { StreamHandle } from '../controller/stream-handle.ts';
+import type { GroupMember } from './group.ts';
 
 /** What a module block's exported function receives, built on the host from the block's environment. */
 export interface BlockContext {
@@ -19,8 +20,8 @@ export interface BlockContext {
    * Open a stream from inside the block (`local`, `pty`, `ssh://...`); its results nest in this task's folder
    * and come back with it. Streams still open when the function returns are closed.
    */
-  open(name: string, host?: string): Promise<Stream>;
-  group(streams: readonly Stream[]): StreamGroup;
+  open(name: string, host?: string): Promise<StreamHandle>;
+  group(streams: readonly GroupMember[]): StreamGroup;
 }
 
 /** Run an exported function of a bundled module block; exit 0 when it resolves, 1 with the error on stderr when not. */

@@ -1,15 +1,18 @@
-import { BatonError, errorMessage, isBatonError } from '../errors.ts';
-import type { ErrorCode } from '../errors.ts';
-import type { StreamState, TaskStatus } from '../journal/events.ts';
+import { BatonError, isBatonError } from '../errors.ts';
+import type { StreamState } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
-import type { Disposable, Execution, Transport } from '../transport/transport.ts';
+import type { Disposable, Transport } from '../transport/transport.ts';
 import { checkBlockFiles, resolveBlock } from './block.ts';
 import type { Block, BlockRef } from './block.ts';
-import { prepareBlock } from './run-block.ts';
 import { TaskArea } from './task-area.ts';
-import { describeEnd, isFailure, ordinal, TaskError } from './task.ts';
+import { isFailure, ordinal, TaskError } from './task.ts';
 import type { TaskHandle, TaskRecord } from './task.ts';
-import { encodeOutput } from './output.ts';
+import { TaskRunner } from './task-runner.ts';
+import type { RunOptions, Task } from './task-runner.ts';
+import { waitForTasks } from './task-wait.ts';
+import { hasTerminal, streamTerminal } from './terminal.ts';
+import type { StreamTerminal } from './terminal.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface StreamOptions {
   name: string;
@@ -19,32 +22,17 @@ export interface StreamOptions {
   env?: Record<string, string>;
   /** Local folder against which relative block paths resolve. @default process.cwd() */
   cwd?: string;
-  /** A task's results folder, given its stream, queue index and block name; no results are kept without it. */
+  /** A task's results folder, given its stream, index and block name; no results are kept without it. */
   taskDir?: (stream: string, index: number, block: string) => string;
+  /**
+   * The next task number of this stream's name. A controller numbers tasks per stream name across the job, so
+   * that a stream closed and opened again never reuses a task id or folder. @default 1, 2, 3... per stream
+   */
+  nextIndex?: () => number;
   /** Per-task timeout unless a task sets its own. @default none */
   timeoutMs?: number;
   /** Time between SIGTERM and SIGKILL when a task is cancelled or timed out. @default 2000 */
   killGraceMs?: number;
-}
-
-export interface RunOptions {
-  /** Kill the task after this long; it ends as `timeout` (TASK_TIMEOUT). */
-  timeoutMs?: number;
-  /** Added to the stream's environment for this task. */
-  env?: Record<string, string>;
-  /** The task may fail: runFg resolves with its record, and its failure does not fail the run's barriers. @default false */
-  ignoreErrors?: boolean;
-}
-
-interface Task extends TaskHandle {
-  state: 'queued' | 'running' | 'done';
-  index: number;
-  options: RunOptions;
-  execution?: Execution;
-  ending?: { status: TaskStatus; code: ErrorCode };
-  resolve(record: TaskRecord): void;
-  startedAt: number | null;
-  startedIso: string | null;
 }
 
 /** A named, persistent session on one host that runs queued tasks one at a time, in FIFO order. */
@@ -55,36 +43,67 @@ export class Stream {
   private readonly options: StreamOptions;
   private readonly queue: Task[] = [];
   private readonly unwaited: Task[] = [];
+  private readonly tasks = new Map<string, Task>();
   private running: Task | undefined;
-  private queued = 0;
+  /** The highest task number given so far. */
+  private count = 0;
   private currentState: StreamState = 'opening';
   private readonly subscription: Disposable;
-  private readonly area: TaskArea;
+  private readonly runner: TaskRunner;
+  private closing: Promise<void> | undefined;
 
   private constructor(options: StreamOptions) {
     this.name = options.name;
     this.transport = options.transport;
     this.journal = options.journal;
     this.options = options;
-    this.area = new TaskArea(options.transport);
+    this.runner = new TaskRunner({
+      stream: options.name,
+      transport: options.transport,
+      journal: options.journal,
+      area: new TaskArea(options.transport),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
+      ...(options.taskDir ? { taskDir: options.taskDir } : {}),
+      state: () => this.currentState,
+    });
     this.subscription = this.transport.onStateChange((state, cause) => {
       if (state === 'lost') this.lose(cause);
     });
   }
 
-  /** Open a stream: resolves once the host is ready for the first task; rejects with the transport's error code. */
-  static async open(options: StreamOptions): Promise<Stream> {
+  /**
+   * A stream in state `opening` (journalled at once, so a slow or hung open shows); `start()` opens its
+   * transport. Closing it while it opens abandons the open.
+   */
+  static create(options: StreamOptions): Stream {
     const stream = new Stream(options);
     stream.setState('opening');
+    return stream;
+  }
+
+  /** Open a stream: resolves once the host is ready for the first task; rejects with the transport's error code. */
+  static async open(options: StreamOptions): Promise<Stream> {
+    const stream = Stream.create(options);
+    await stream.start();
+    return stream;
+  }
+
+  /** Open the transport, then run `prepare` (what must happen before the first task); the stream is then idle. */
+  async start(prepare?: (transport: Transport) => Promise<void>): Promise<void> {
     try {
-      await options.transport.open();
+      await this.transport.open();
+      await prepare?.(this.transport);
+      if (this.closing)
+        throw new BatonError('STREAM_CLOSED', `stream ${this.name} was closed while it opened`);
     } catch (error) {
-      stream.setState('closed', error);
-      stream.subscription.dispose();
+      await this.transport.close().catch(() => undefined);
+      if (this.currentState !== 'closed') this.setState('closed', error);
+      this.subscription.dispose();
       throw error;
     }
-    stream.setState('idle');
-    return stream;
+    this.setState('idle');
   }
 
   get state(): StreamState {
@@ -100,21 +119,29 @@ export class Stream {
     return this.running ? [this.running, ...this.queue] : [...this.queue];
   }
 
+  /** The stream's terminal (pty streams, ssh streams opened with a pty); undefined elsewhere. */
+  get terminal(): StreamTerminal | undefined {
+    return hasTerminal(this.transport) ? streamTerminal(this.name, this.transport, this.journal) : undefined;
+  }
+
+  /** A task of this stream by id, finished ones included. */
+  task(id: string): TaskHandle | undefined {
+    return this.tasks.get(id);
+  }
+
   /** Queue a block; returns at once with the task's handle. */
   runBg(reference: BlockRef, options: RunOptions = {}): TaskHandle {
     const block = resolveBlock(reference, this.options.cwd);
-    if (this.currentState === 'closed' || this.currentState === 'lost') {
+    if (this.currentState === 'closed' || this.currentState === 'lost' || this.closing) {
       throw new BatonError(
         'STREAM_CLOSED',
-        `stream ${this.name} is ${this.currentState}: cannot queue ${block.name}`,
-        {
-          stream: this.name,
-          host: this.host,
-        },
+        `stream ${this.name} is ${this.closing ? 'closing' : this.currentState}: cannot queue ${block.name}`,
+        { stream: this.name, host: this.host },
       );
     }
     checkBlockFiles(block);
-    const index = ++this.queued;
+    const index = this.options.nextIndex ? this.options.nextIndex() : this.count + 1;
+    this.count = Math.max(this.count, index);
     let resolveDone!: (record: TaskRecord) => void;
     const done = new Promise<TaskRecord>((resolve) => (resolveDone = resolve));
     const task: Task = {
@@ -128,10 +155,12 @@ export class Stream {
       startedAt: null,
       startedIso: null,
       resolve: resolveDone,
-      cancel: () => this.cancel(task),
+      cancel: () => this.cancel(task.id),
     };
     this.queue.push(task);
     this.unwaited.push(task);
+    this.tasks.set(task.id, task);
+    void done.then(() => this.tasks.delete(task.id));
     this.journal.emit({
       kind: 'task-queued',
       stream: this.name,
@@ -159,30 +188,58 @@ export class Stream {
     return waitForTasks(this.takeUnwaited(), options);
   }
 
+  /**
+   * The records of every task pending now, once they have all ended; takes nothing from `wait()`, so a console
+   * and a scenario can both await the same tasks.
+   */
+  settled(): Promise<TaskRecord[]> {
+    return Promise.all(this.pending.map((task) => task.done));
+  }
+
   /** @internal The tasks queued since the last wait, handed over once (a group's wait takes them from each stream). */
   takeUnwaited(): TaskHandle[] {
     return this.unwaited.splice(0);
   }
 
-  /** Cancel a queued task (it never runs) or a running one (SIGTERM, then SIGKILL after the grace time). */
-  async cancel(handle: TaskHandle): Promise<void> {
-    const task = handle as Task;
+  /**
+   * Cancel a task of this stream by id (or handle): a queued one never runs, a running one gets SIGTERM, then
+   * SIGKILL after the grace time. A task of another stream is refused with TASK_NOT_OWNED; an id this stream
+   * never had, with TASK_UNKNOWN. Cancelling a finished task does nothing.
+   */
+  async cancel(reference: string | TaskHandle): Promise<void> {
+    const id = typeof reference === 'string' ? reference : reference.id;
+    const task = this.tasks.get(id);
+    if (task === undefined) {
+      if (!id.startsWith(`${this.name}/`))
+        throw new BatonError('TASK_NOT_OWNED', `task ${id} is not a task of stream ${this.name}`, {
+          stream: this.name,
+          task: id,
+        });
+      const index = Number(id.slice(this.name.length + 1));
+      if (!Number.isInteger(index) || index < 1 || index > this.count)
+        throw new BatonError('TASK_UNKNOWN', `stream ${this.name} has no task ${id}`, {
+          stream: this.name,
+          task: id,
+        });
+      return;
+    }
     if (task.state === 'queued') {
       this.queue.splice(this.queue.indexOf(task), 1);
-      this.finish(task, {
+      this.runner.finish(task, {
         status: 'cancelled',
         code: 'TASK_CANCELLED',
         message: `${task.block.name} on ${this.name} was cancelled before it started`,
       });
       return;
     }
-    if (task.state === 'running') await this.stop(task, { status: 'cancelled', code: 'TASK_CANCELLED' });
+    if (task.state === 'running')
+      await this.runner.stop(task, { status: 'cancelled', code: 'TASK_CANCELLED' });
   }
 
   /** Cancel the queued tasks and send `signal` to the running one. */
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     for (const task of this.queue.splice(0)) {
-      this.finish(task, {
+      this.runner.finish(task, {
         status: 'cancelled',
         code: 'TASK_CANCELLED',
         message: `${task.block.name} on ${this.name} was cancelled by a kill`,
@@ -191,10 +248,15 @@ export class Stream {
     if (this.running) await this.running.execution?.kill(signal);
   }
 
-  /** Cancel what is queued, stop what runs, and close the host session. */
-  async close(): Promise<void> {
+  /** Cancel what is queued, stop what runs, and close the host session; also a stream still opening. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     if (this.currentState === 'closed') return;
-    await this.kill('SIGKILL');
+    await this.kill('SIGKILL').catch(() => undefined);
     await this.running?.done;
     this.subscription.dispose();
     await this.transport.close().catch(() => undefined);
@@ -202,7 +264,7 @@ export class Stream {
   }
 
   private async pump(): Promise<void> {
-    if (this.running || this.currentState === 'lost' || this.currentState === 'closed') return;
+    if (this.running || this.currentState !== 'idle') return;
     const task = this.queue.shift();
     if (!task) return;
     this.running = task;
@@ -211,148 +273,10 @@ export class Stream {
     task.startedIso = new Date().toISOString();
     this.setState('busy');
     this.journal.emit({ kind: 'task-start', stream: this.name, task: task.id, block: task.block.name });
-    await this.execute(task);
+    await this.runner.execute(task);
     this.running = undefined;
-    if (this.currentState === 'busy') this.setState('idle');
+    if ((this.currentState as StreamState) === 'busy') this.setState('idle');
     void this.pump();
-  }
-
-  private async execute(task: Task): Promise<void> {
-    const timeoutMs = task.options.timeoutMs ?? this.options.timeoutMs;
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => void this.stop(task, { status: 'timeout', code: 'TASK_TIMEOUT' }), timeoutMs);
-    const dir = this.options.taskDir?.(this.name, task.index, task.block.name);
-    try {
-      const prepared = await prepareBlock(this.transport, this.area, task.block, {
-        index: task.index,
-        env: task.options.env ?? {},
-      });
-      if (task.ending)
-        return this.finish(task, {
-          ...task.ending,
-          message: `${task.block.name} on ${this.name} was stopped before it started`,
-        });
-      task.execution = this.transport.exec({
-        command: prepared.command,
-        env: prepared.env,
-        ...(this.options.env ? { sharedEnv: this.options.env } : {}),
-        onStdout: (chunk) => this.output(task, 'stdout', chunk),
-        onStderr: (chunk) => this.output(task, 'stderr', chunk),
-        probe: prepared.probe,
-      });
-      const result = await task.execution.result;
-      const { exitCode, signal } = result;
-      const collectProblem = dir
-        ? await prepared.collect(dir, result).then(
-            () => undefined,
-            (error: unknown) => errorMessage(error),
-          )
-        : undefined;
-      this.finish(task, this.outcome(task, exitCode, signal), dir, collectProblem);
-    } catch (error) {
-      this.finish(task, this.failure(task, error), dir);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private outcome(task: Task, exitCode: number | null, signal: string | null): Ending {
-    const where = `${task.block.name} on ${this.name} (${this.host})`;
-    if (task.ending) {
-      const reason =
-        task.ending.status === 'timeout'
-          ? `timed out after ${task.options.timeoutMs ?? this.options.timeoutMs} ms`
-          : 'was cancelled';
-      return { ...task.ending, exitCode, signal, message: `${where} ${reason}` };
-    }
-    if (exitCode === 0) return { status: 'passed', exitCode, signal };
-    const code: ErrorCode = exitCode === 127 ? 'BLOCK_COMMAND_NOT_FOUND' : 'TASK_FAILED';
-    return { status: 'failed', code, exitCode, signal, message: `${where} ${describeEnd(exitCode, signal)}` };
-  }
-
-  private failure(task: Task, error: unknown): Ending {
-    const code = isBatonError(error) ? error.code : 'INTERNAL';
-    const lost = code === 'HOST_LOST' || this.currentState === 'lost';
-    const message = `${task.block.name} on ${this.name} (${this.host}): ${errorMessage(error)}`;
-    return {
-      status: lost ? 'lost' : 'error',
-      code: lost ? 'HOST_LOST' : code,
-      exitCode: null,
-      signal: null,
-      message,
-    };
-  }
-
-  private output(task: Task, fd: 'stdout' | 'stderr', chunk: Buffer): void {
-    this.journal.emit({ kind: 'output', stream: this.name, task: task.id, fd, ...encodeOutput(chunk) });
-  }
-
-  /** Stop a running task with a signal, escalating to SIGKILL after the grace time. */
-  private async stop(task: Task, ending: { status: TaskStatus; code: ErrorCode }): Promise<void> {
-    if (task.state !== 'running' || task.ending) return;
-    task.ending = ending;
-    if (!task.execution) {
-      await task.done;
-      return;
-    }
-    await task.execution.kill('SIGTERM').catch(() => undefined);
-    const grace = setTimeout(
-      () => void task.execution?.kill('SIGKILL').catch(() => undefined),
-      this.options.killGraceMs ?? 2000,
-    );
-    await task.done;
-    clearTimeout(grace);
-  }
-
-  private finish(task: Task, ending: Ending, dir?: string, collectProblem?: string): void {
-    if (task.state === 'done') return;
-    task.state = 'done';
-    const endedAt = performance.now();
-    const record: TaskRecord = {
-      id: task.id,
-      stream: this.name,
-      host: this.host,
-      block: task.block.name,
-      kind: task.block.kind,
-      index: task.index,
-      status: ending.status,
-      exitCode: ending.exitCode ?? null,
-      signal: ending.signal ?? null,
-      startedAt: task.startedIso,
-      endedAt: new Date().toISOString(),
-      durationMs: task.startedAt === null ? 0 : Math.round((endedAt - task.startedAt) * 1000) / 1000,
-      timedOut: ending.status === 'timeout',
-      cancelled: ending.status === 'cancelled',
-      lost: ending.status === 'lost',
-      ...(ending.code ? { code: ending.code } : {}),
-      ...(ending.message ? { message: ending.message } : {}),
-      ...(dir
-        ? { paths: { dir, stdout: `${dir}/stdout`, stderr: `${dir}/stderr`, data: `${dir}/data` } }
-        : {}),
-    };
-    if (collectProblem)
-      this.journal.emit({
-        kind: 'log',
-        level: 'warn',
-        stream: this.name,
-        message: `${task.id}: data folder not fetched: ${collectProblem}`,
-      });
-    this.journal.emit({
-      kind: 'task-end',
-      stream: this.name,
-      task: task.id,
-      block: task.block.name,
-      status: record.status,
-      exitCode: record.exitCode,
-      signal: record.signal,
-      durationMs: record.durationMs,
-      ...(record.code ? { code: record.code } : {}),
-      ...(record.message ? { message: record.message } : {}),
-      ...(isFailure(record) && task.options.ignoreErrors ? { tolerated: true } : {}),
-    });
-    task.resolve(record);
   }
 
   /** The host is gone: the running task fails through the transport; queued tasks end as lost without running. */
@@ -360,7 +284,7 @@ export class Stream {
     if (this.currentState === 'lost' || this.currentState === 'closed') return;
     this.setState('lost', cause);
     for (const task of this.queue.splice(0)) {
-      this.finish(task, {
+      this.runner.finish(task, {
         status: 'lost',
         code: 'HOST_LOST',
         exitCode: null,
@@ -371,6 +295,7 @@ export class Stream {
   }
 
   private setState(state: StreamState, cause?: unknown): void {
+    const wasOpening = this.currentState === 'opening';
     this.currentState = state;
     const code = isBatonError(cause) ? cause.code : undefined;
     this.journal.emit({
@@ -381,32 +306,9 @@ export class Stream {
       ...(cause === undefined ? {} : { cause: errorMessage(cause) }),
       ...(code ? { code } : {}),
     });
+    if (wasOpening && state === 'idle') queueMicrotask(() => void this.pump());
   }
 }
 
-interface Ending {
-  status: TaskStatus;
-  code?: ErrorCode;
-  exitCode?: number | null;
-  signal?: string | null;
-  message?: string;
-}
-
-/** Wait for tasks; without `ignoreErrors`, the first failure (as soon as it is known) rejects with its TaskError. */
-export function waitForTasks(
-  tasks: readonly TaskHandle[],
-  { ignoreErrors = false } = {},
-): Promise<TaskRecord[]> {
-  const all = Promise.all(tasks.map((task) => task.done));
-  if (ignoreErrors) return all;
-  return new Promise((resolve, reject) => {
-    for (const task of tasks) {
-      void task.done.then((record) => {
-        if (isFailure(record)) reject(new TaskError(record));
-      });
-    }
-    void all.then(resolve);
-  });
-}
-
-export type { Block };
+export { waitForTasks };
+export type { Block, RunOptions };

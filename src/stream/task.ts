@@ -27,6 +27,8 @@ export interface TaskRecord {
   code?: ErrorCode;
   /** One line saying what failed and where. */
   message?: string;
+  /** The last lines of a failed task's stderr (its stdout when stderr was empty). */
+  tail?: string[];
   /** Where the results folder keeps this task's files, when one is written. */
   paths?: { dir: string; stdout: string; stderr: string; data: string };
 }
@@ -36,7 +38,7 @@ export function ordinal(index: number): string {
   return String(index).padStart(2, '0');
 }
 
-export function isFailure(record: TaskRecord): boolean {
+export function isFailure(record: { status: TaskRecord['status'] }): boolean {
   return record.status !== 'passed';
 }
 
@@ -67,6 +69,8 @@ export function describeEnd(exitCode: number | null, signal: string | null): str
 export interface TaskHandle {
   readonly id: string;
   readonly stream: string;
+  /** Position in the stream's numbering, from 1: the task folder is `<NN>-<block>`. */
+  readonly index: number;
   readonly block: Block;
   readonly state: 'queued' | 'running' | 'done';
   readonly done: Promise<TaskRecord>;

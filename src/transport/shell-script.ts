@@ -103,7 +103,38 @@ export function startupLine(
   const ready = `${printMarker(context.prefix, 0, '+', '$$')}; ${enter}; ${printMarker(context.prefix, 0, ':', '$?')}`;
   if (context.terminal) return `${quiet}${exportLine(env)}${ready}\n`;
   // One brace group: the shell has read all of it before it reports ready, so it never reads a command line.
-  return `{ ${exportLine(env)}${probeFunction(context.prefix)}; ${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
+  return `{ ${exportLine(env)}${probeFunction(context.prefix)}; ${homeAndWatchdog()} ${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
+}
+
+/** Variable holding the plain shell's own temporary folder, under which the stream's temporary folders go. */
+export const HOME_VARIABLE = '__baton_home';
+
+/** How often, in seconds, a plain shell's watchdog checks that the shell and its ssh session are alive. */
+export const WATCHDOG_PERIOD_S = 2;
+
+/**
+ * A plain shell's folder and watchdog. The folder `baton-stream-<pid>-*` holds the stream's temporary folders;
+ * folders of earlier shells whose pid is gone (a controller or host that crashed before its watchdog ran) are
+ * removed first. The watchdog, detached from the channel's pipes, polls the shell and its parent (the ssh
+ * session's process, gone when the connection drops): once either has died it removes the folder and kills
+ * the shell's whole process group (when the shell leads one, as sshd's sessions do), so no task outlives its
+ * stream. The text ends with `&`, which separates it from what follows (`&;` would be a syntax error).
+ */
+function homeAndWatchdog(): string {
+  const home = HOME_VARIABLE;
+  const alive = (pid: string) => `{ kill -0 ${pid} 2>/dev/null || ps -p ${pid} >/dev/null 2>&1; }`;
+  return (
+    `__baton_t=\${TMPDIR:-/tmp}; for __baton_f in "$__baton_t"/baton-stream-*; do ` +
+    `__baton_p=\${__baton_f##*/baton-stream-}; __baton_p=\${__baton_p%%-*}; ` +
+    `if [ -d "$__baton_f" ] && [ -O "$__baton_f" ] && ! ${alive('"$__baton_p"')}; then rm -rf "$__baton_f"; fi; done; ` +
+    `${home}=$(mktemp -d "$__baton_t/baton-stream-$$-XXXXXX") || ${home}=$__baton_t; ` +
+    `__baton_g=$(ps -o pgid= -p $$ 2>/dev/null | tr -d ' '); __baton_s=$$; __baton_q=$PPID; ` +
+    `( trap '' HUP INT TERM; while ${alive('$__baton_s')} && ${alive('$__baton_q')}; do sleep ${WATCHDOG_PERIOD_S}; done; ` +
+    `[ "$${home}" = "$__baton_t" ] || rm -rf "$${home}"; ` +
+    // Only a shell that leads its process group (sshd makes each session one) has a group of its own to kill.
+    `[ "$__baton_g" != "$__baton_s" ] || kill -s KILL -- "-$__baton_g" 2>/dev/null ) ` +
+    '</dev/null >/dev/null 2>&1 &'
+  );
 }
 
 /** One command: a line for the plain shell's loop, or a line typed into the terminal's shell. */

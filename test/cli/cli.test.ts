@@ -1,13 +1,13 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError, ERROR_CODES, EXIT, exitCodeOf } from '../../src/errors.ts';
 import { COMMANDS } from '../../src/cli/commands/index.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
 import { runCli } from '../helpers/capture.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
@@ -72,7 +72,7 @@ test('the bin shim runs the CLI: exit codes 0 and 2, usage on stderr, no stack t
 });
 
 test('without a command, baton says what it runs, runs the demo on local streams, and exits 0', async (t) => {
-  const cwd = mkdtempSync(join(tmpdir(), 'baton-default-'));
+  const cwd = scratchDir('baton-default-');
   const { code, stdout } = await runCli([], { cwd });
   t.is(code, EXIT.ok, stdout);
   t.regex(stdout, /console is not built yet/);

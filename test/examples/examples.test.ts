@@ -1,7 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/capture.ts';
@@ -9,9 +8,11 @@ import { createLab } from '../helpers/netns.ts';
 import { netnsTest } from '../helpers/tiers.ts';
 import type { Lab } from '../helpers/netns.ts';
 import { optionalTier } from '../helpers/tier.ts';
+import { scratchDir } from '../helpers/scratch.ts';
+import type { FailureReport } from '../../src/journal/events.ts';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
-const scratch = () => mkdtempSync(join(tmpdir(), 'baton-examples-'));
+const scratch = () => scratchDir('baton-examples-');
 
 /** The netperf example needs iperf3; CI installs it and makes the namespace tier (and so this) mandatory. */
 const iperf3Test = optionalTier({
@@ -79,4 +80,23 @@ netnsTest.serial('both examples run on three namespace hosts over ssh', async (t
   const server = lab.hosts[0].address.replace(/\./g, '\\.');
   t.regex(whiteboard, new RegExp(`^client1 \\(h2\\) -> ${server}: [\\d.]+ Gbit/s$`, 'm'));
   t.regex(whiteboard, new RegExp(`^client2 \\(h3\\) -> ${server}: [\\d.]+ Gbit/s$`, 'm'));
+});
+
+test('the netperf example without its command reports the failed task first, with its stderr, and the barrier abort under it', async (t) => {
+  const folder = scratch();
+  const tree = join(folder, 'missing.yaml');
+  writeFileSync(tree, 'iperf3: iperf3-not-installed\n');
+  const run = await runCli(['run', join(examples, 'netperf.ts'), '--variants', tree, '--results', folder]);
+  t.is(run.code, 1, run.stdout + run.stderr);
+  const results = JSON.parse(readFileSync(join(folder, 'latest', 'results.json'), 'utf8')) as {
+    variants: { status: string; error: FailureReport }[];
+  };
+  const error = results.variants[0].error;
+  t.is(results.variants[0].status, 'failed');
+  t.like(error, { code: 'BLOCK_COMMAND_NOT_FOUND', stream: 'server', exitCode: 127 });
+  t.true(error.tail?.some((line) => line.includes('iperf3-not-installed: command not found')));
+  t.true(error.consequences?.some((consequence) => consequence.code === 'SYNC_ABORTED'));
+  const [cause] = run.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
+  t.regex(cause ?? '', /BLOCK_COMMAND_NOT_FOUND: iperf3-servers on server/);
+  t.regex(run.stdout, /\| iperf3-not-installed: command not found/);
 });

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BatonError } from '../../src/errors.ts';
 import type {
@@ -13,6 +12,7 @@ import type {
   TransportState,
 } from '../../src/transport/transport.ts';
 import { requestEnv } from '../../src/transport/transport.ts';
+import { scratchDir } from './scratch.ts';
 
 /** How a fake host runs one command: write output through `io`, resolve with the end, honour kills. */
 export type FakeCommand = (
@@ -35,7 +35,7 @@ export class FakeTransport implements Transport {
   readonly commands: string[] = [];
   private readonly listeners = new Set<(state: TransportState, cause?: Error) => void>();
   private readonly running = new Set<(error: Error) => void>();
-  private readonly root = mkdtempSync(join(tmpdir(), 'baton-fake-host-'));
+  private readonly root = scratchDir('baton-fake-host-');
 
   private readonly respond: FakeCommand;
 

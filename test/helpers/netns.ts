@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sshExec } from './ssh-exec.ts';
@@ -82,11 +82,21 @@ function destroy(claim: Omit<Claim, 'pid'>): void {
   for (const veth of claim.veths) ip('link', 'del', veth);
   ip('link', 'del', claim.bridge);
   rmSync(join(CLAIMS, String(claim.subnet)), { recursive: true, force: true });
+  try {
+    rmdirSync(CLAIMS);
+  } catch {
+    // Another process holds a claim: the last lab out removes the folder.
+  }
 }
 
 function reapStaleClaims(): void {
-  mkdirSync(CLAIMS, { recursive: true });
-  for (const entry of readdirSync(CLAIMS)) {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(CLAIMS);
+  } catch {
+    // No claims folder: no lab is running, none to reap.
+  }
+  for (const entry of entries) {
     try {
       const claim = JSON.parse(readFileSync(join(CLAIMS, entry, 'claim.json'), 'utf8')) as Claim;
       if (!isAlive(claim.pid)) destroy(claim);
@@ -102,6 +112,7 @@ function claimSubnet(): number {
   for (let attempt = 0; attempt < 200; attempt++) {
     const subnet = 1 + Math.floor(Math.random() * 250);
     try {
+      mkdirSync(CLAIMS, { recursive: true });
       mkdirSync(join(CLAIMS, String(subnet)));
       return subnet;
     } catch {
@@ -133,11 +144,11 @@ export async function createLab(count: number): Promise<Lab> {
     destroy(claim);
     liveLabs.delete(claim);
   };
+  const keyDir = mkdtempSync(join(tmpdir(), 'baton-lab-'));
   try {
     mustIp('link', 'add', claim.bridge, 'type', 'bridge');
     mustIp('addr', 'add', `${bridgeAddress}/24`, 'dev', claim.bridge);
     mustIp('link', 'set', claim.bridge, 'up');
-    const keyDir = mkdtempSync(join(tmpdir(), 'baton-lab-'));
     const privateKeyPath = join(keyDir, 'client_ed25519');
     generateKey(privateKeyPath);
     for (let index = 1; index <= count; index++) {
@@ -181,6 +192,7 @@ export async function createLab(count: number): Promise<Lab> {
     };
   } catch (error) {
     await teardown();
+    rmSync(keyDir, { recursive: true, force: true });
     throw error;
   }
 }

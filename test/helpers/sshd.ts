@@ -28,6 +28,8 @@ export interface PrivateSshd {
 }
 
 export interface SshdOptions {
+  /** Keep OpenSSH's default MaxSessions and MaxStartups, as a lab host has them. @default false */
+  stockLimits?: boolean;
   /** Listen address. @default '127.0.0.1' */
   address?: string;
   /** @default a free port on 127.0.0.1, or 22 inside a namespace */
@@ -92,6 +94,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
   const user = userInfo().username;
   const dir = mkdtempSync(join(tmpdir(), 'baton-sshd-'));
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  // The host's $TMPDIR: what a session leaves there (a lost host cannot clean up) goes with the server's folder.
+  mkdirSync(join(dir, 'tmp'));
 
   generateKey(join(dir, 'host_ed25519'));
   const privateKeyPath = options.clientKeyPath ?? join(dir, 'client_ed25519');
@@ -123,10 +127,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
       'StrictModes no',
       'UseDNS no',
       'PrintMotd no',
-      'MaxSessions 64',
-      'MaxStartups 100:30:200',
+      // OpenSSH's own limits (MaxSessions 10, MaxStartups 10:30:100) unless a test asks for roomier ones.
+      ...(options.stockLimits ? [] : ['MaxSessions 64', 'MaxStartups 100:30:200']),
       'AllowTcpForwarding yes',
-      'SetEnv SHLVL=1',
+      `SetEnv SHLVL=1 TMPDIR=${dir}/tmp`,
       'Subsystem sftp internal-sftp',
       '',
     ].join('\n'),
@@ -146,6 +150,15 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
     exited = true;
     running.delete(child);
   });
+  // Stops the server and removes its folder, whether it is still running or already gone.
+  const stopWith = async (signal: NodeJS.Signals) => {
+    if (!exited) {
+      const done = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await done;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
   try {
     await waitFor(
@@ -156,17 +169,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
       { timeoutMs: 15_000, what: `sshd on ${host}:${port}` },
     );
   } catch (error) {
-    child.kill('SIGKILL');
+    await stopWith('SIGKILL');
     throw error;
   }
 
-  const stop = async () => {
-    if (exited) return;
-    const done = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await done;
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopWith('SIGTERM');
   const clientConfig = (alias: string) =>
     [
       `Host ${alias}`,

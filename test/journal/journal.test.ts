@@ -1,12 +1,12 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBatonError } from '../../src/errors.ts';
 import { Journal, JOURNAL_FORMAT, parseJournal, readJournal, recordJournal } from '../../src/journal/index.ts';
 import type { JournalEvent } from '../../src/journal/index.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'baton-journal-'));
+const scratch = () => scratchDir('baton-journal-');
 
 test('events are stamped with consecutive seq and monotonic t, and reach every subscriber live', (t) => {
   let clock = 5;
@@ -101,4 +101,55 @@ test('bad lines in the middle are refused with their position', (t) => {
     t.true(isBatonError(error, 'JOURNAL_BAD_FORMAT'), text);
     t.like((error as unknown as { fields: object }).fields, { file: 'bad.jsonl', line });
   }
+});
+
+test('an event emitted by a subscriber is dispatched after the current one, in seq order for every subscriber', (t) => {
+  const journal = new Journal({ jobId: 'job-r' });
+  const seen: Record<string, string[]> = { first: [], second: [], third: [] };
+  const note = (name: string) => (event: JournalEvent) =>
+    seen[name].push(`${event.seq}:${event.kind === 'log' ? event.message : event.kind}`);
+  journal.subscribe(note('first'));
+  journal.subscribe((event) => {
+    note('second')(event);
+    if (event.kind === 'job-start') {
+      journal.emit({ kind: 'log', level: 'info', message: 'a' });
+      journal.emit({ kind: 'log', level: 'info', message: 'b' });
+    }
+    if (event.kind === 'log' && event.message === 'a') journal.emit({ kind: 'log', level: 'info', message: 'c' });
+  });
+  journal.subscribe(note('third'));
+  journal.emit({ kind: 'job-start', jobId: 'job-r', command: 'run' });
+  const expected = ['1:job-start', '2:a', '3:b', '4:c'];
+  t.deepEqual(seen.first, expected);
+  t.deepEqual(seen.second, expected);
+  t.deepEqual(seen.third, expected);
+});
+
+test('a late subscriber catches up from a seq through the backlog, then follows live, each event once', (t) => {
+  const journal = new Journal({ jobId: 'job-l', backlog: 3 });
+  for (let index = 0; index < 10; index++) journal.emit({ kind: 'log', level: 'info', message: `m${index}` });
+  const caught: number[] = [];
+  journal.subscribe((event) => caught.push(event.seq), { fromSeq: 6 });
+  journal.emit({ kind: 'log', level: 'info', message: 'live' });
+  t.deepEqual(caught, [6, 7, 8, 9, 10, 11]);
+  const oldest: number[] = [];
+  journal.subscribe((event) => oldest.push(event.seq), { fromSeq: 1 });
+  t.true(oldest.length >= 3, 'at least the backlog is replayed');
+  t.is(oldest.at(-1), 11);
+  t.deepEqual(
+    oldest,
+    oldest.map((_, index) => oldest[0] + index),
+  );
+});
+
+test('a subscriber added during a dispatch with fromSeq gets the event being dispatched once', (t) => {
+  const journal = new Journal({ jobId: 'job-d' });
+  const late: number[] = [];
+  journal.subscribe((event) => {
+    if (event.seq === 2) journal.subscribe((seen) => late.push(seen.seq), { fromSeq: 1 });
+  });
+  journal.emit({ kind: 'log', level: 'info', message: 'one' });
+  journal.emit({ kind: 'log', level: 'info', message: 'two' });
+  journal.emit({ kind: 'log', level: 'info', message: 'three' });
+  t.deepEqual(late, [1, 2, 3]);
 });

@@ -1,15 +1,15 @@
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent } from '../../src/journal/events.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 function setup() {
   const journal = new Journal();
-  const results = new ResultsFolder(mkdtempSync(join(tmpdir(), 'baton-results-folder-')), journal);
+  const results = new ResultsFolder(scratchDir('baton-results-folder-'), journal);
   const seen: JournalEvent[] = [];
   journal.subscribe((event) => void seen.push(event));
   const taskDir = results.taskDir('server', 1, 'greet');

@@ -1,13 +1,13 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/reader.ts';
 import { runCli } from '../helpers/capture.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
-const scratch = () => mkdtempSync(join(tmpdir(), 'baton-run-'));
+const scratch = () => scratchDir('baton-run-');
 
 test('baton run: a passing scenario writes the results folder of the design and exits 0', async (t) => {
   const results = scratch();
@@ -116,7 +116,10 @@ test('baton run --variants: one run per variant, params typed in the scenario an
   const variants = readdirSync(folder).sort();
   t.is(variants.length, 2);
   for (const id of variants) {
-    const stdout = readFileSync(join(folder, id, 'streams', 'probe', '01-echo', 'stdout'), 'utf8');
+    // Task folders are numbered per stream name across the job: the second variant's probe task is the second.
+    const [task] = readdirSync(join(folder, id, 'streams', 'probe'));
+    t.regex(task ?? '', /^0[12]-echo$/);
+    const stdout = readFileSync(join(folder, id, 'streams', 'probe', task, 'stdout'), 'utf8');
     const size = id.includes('large') ? 1000 : 1;
     t.is(stdout, `${id} size=${size} disk=virtio\n`);
     t.is(readFileSync(join(folder, id, 'whiteboard'), 'utf8'), `${id} number ${size} fallback\n`);

@@ -1,6 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isBatonError } from '../../src/errors.ts';
@@ -9,12 +8,13 @@ import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { module, script } from '../../src/stream/block.ts';
 import { Stream } from '../../src/stream/stream.ts';
 import { LocalTransport } from '../../src/transport/local.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
 
 async function localStream(name = 'local-stream', env: Record<string, string> = {}) {
   const journal = new Journal();
-  const results = new ResultsFolder(mkdtempSync(join(tmpdir(), 'baton-local-')), journal);
+  const results = new ResultsFolder(scratchDir('baton-local-'), journal);
   journal.emit({ kind: 'variant-start', scenario: 's', scenarioIndex: 1, variant: 'v', index: 1, total: 1 });
   const stream = await Stream.open({
     name,

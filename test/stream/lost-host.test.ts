@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal } from '../../src/journal/journal.ts';
 import { ResultsFolder } from '../../src/report/results-folder.ts';
@@ -11,6 +10,7 @@ import { createLab } from '../helpers/netns.ts';
 import { netnsTest } from '../helpers/tiers.ts';
 import type { LabHost } from '../helpers/netns.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const KEEPALIVE = { keepaliveIntervalMs: 300, keepaliveCountMax: 2 };
 
@@ -20,7 +20,7 @@ netnsTest.serial(
     const lab = await createLab(2);
     t.teardown(() => lab.teardown());
     const journal = new Journal();
-    const results = new ResultsFolder(mkdtempSync(join(tmpdir(), 'baton-lost-')), journal);
+    const results = new ResultsFolder(scratchDir('baton-lost-'), journal);
     t.teardown(() => results.dispose());
     const open = (name: string, host: LabHost) =>
       Stream.open({

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Journal } from '../../src/journal/journal.ts';
@@ -9,6 +8,7 @@ import { Stream } from '../../src/stream/stream.ts';
 import { createTransport } from '../../src/transport/index.ts';
 import { startSshd } from '../helpers/sshd.ts';
 import { sshdTest } from '../helpers/tiers.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
 
@@ -18,7 +18,7 @@ sshdTest(
     const sshd = await startSshd();
     t.teardown(() => sshd.stop());
     const journal = new Journal();
-    const results = new ResultsFolder(mkdtempSync(join(tmpdir(), 'baton-ssh-stream-')), journal);
+    const results = new ResultsFolder(scratchDir('baton-ssh-stream-'), journal);
     t.teardown(() => results.dispose());
     const stream = await Stream.open({
       name: 'remote',

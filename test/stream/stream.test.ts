@@ -1,6 +1,5 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBatonError } from '../../src/errors.ts';
 import { Journal } from '../../src/journal/journal.ts';
@@ -11,6 +10,7 @@ import { StreamGroup } from '../../src/stream/group.ts';
 import { Stream } from '../../src/stream/stream.ts';
 import { TaskError } from '../../src/stream/task.ts';
 import { FakeTransport, scriptedHost } from '../helpers/fake-transport.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 function setup(name = 'server', options: { timeoutMs?: number } = {}) {
@@ -183,7 +183,7 @@ test('the block sees its environment: stream env, task env, BATON_TASK_DIR and B
 
 test('the results folder gets one folder per task, numbered per stream in queue order, written as events arrive', async (t) => {
   const { transport, journal } = setup();
-  const results = new ResultsFolder(mkdtempSync(join(tmpdir(), 'baton-results-')), journal);
+  const results = new ResultsFolder(scratchDir('baton-results-'), journal);
   t.teardown(() => results.dispose());
   journal.emit({
     kind: 'variant-start',

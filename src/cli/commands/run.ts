@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { BatonError } from '../../errors.ts';
+import type { RunStatus } from '../../journal/events.ts';
+import { formatFailure } from '../../report/failure-text.ts';
 import { summaryLine } from '../../report/job-report.ts';
 import type { VariantResult } from '../../report/job-report.ts';
 import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
@@ -20,8 +22,17 @@ const USAGE = [
   '  --inject P:K:V      set a value in the tree',
   '  --results DIR       where the job folder is made (default: results)',
   '',
-  'Exit codes: 0 every variant passed, 1 a scenario failed, 2 bad input, 3 the environment failed.',
+  'Exit codes: 0 every variant passed, 1 a scenario failed, 2 bad input, 3 the environment failed,',
+  '130 interrupted (SIGINT or SIGTERM: streams closed, reports written; a second SIGINT exits at once).',
 ].join('\n');
+
+const MARK: Record<RunStatus, string> = {
+  passed: 'PASS',
+  failed: 'FAIL',
+  error: 'ERROR',
+  interrupted: 'INTERRUPTED',
+  'not-run': 'NOT RUN',
+};
 
 export const runCommand: Command = {
   name: 'run',
@@ -56,11 +67,11 @@ export const runCommand: Command = {
       io.cwd,
     );
     const print = (result: VariantResult) => {
-      const mark = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'ERROR';
-      writeLine(
-        io.stdout,
-        `${mark} ${result.scenario} ${result.variant} (${result.durationMs} ms)${result.error ? `: ${result.error.code}: ${result.error.message.split('\n')[0]}` : ''}`,
-      );
+      const head = `${MARK[result.status]} ${result.scenario} ${result.variant}`;
+      if (result.status === 'not-run') return writeLine(io.stdout, head);
+      const [cause, ...details] = result.error ? formatFailure(result.error) : [];
+      writeLine(io.stdout, `${head} (${result.durationMs} ms)${cause ? `: ${cause.split('\n')[0]}` : ''}`);
+      for (const line of details) writeLine(io.stdout, line);
     };
     const summary = await runJob({
       scenarios: positionals,
