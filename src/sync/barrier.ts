@@ -1,9 +1,9 @@
 /**
  * A barrier and its generations (B3): who arrived, when, with what data, and the one outcome of each
  * generation (B5), kept after release so that late or re-sent waits get it replayed (B4).
- * Data is encoded once: as soon as a generation's data is too large to go inline, each arrival's data becomes its
- * `DATA` line in a buffer of its own, and those buffers are what every waiter is sent, as they are; the outcome
- * line is built once, each waiter only adding its `waited_ms` and `id` (T2, B7).
+ * Data is encoded once: as soon as a generation's data is too large to go inline, each arrival's data is copied
+ * into the generation's `DATA` lines (data-lines.ts), and the same few buffers are what every waiter is sent; the
+ * outcome line is built once, each waiter only adding its `waited_ms` and `id` (T2, B7).
  */
 import { formatLine } from './codec.ts';
 import { DataLines, viewsOf } from './data-lines.ts';
