@@ -1,16 +1,19 @@
 /**
  * `npm run bench:sync`: release latency of the sync server against a naive barrier (the floor), measured in
- * the same run, plus the idle cost of 1,000 sessions (spec T1-T3). The servers run in this process with
+ * the same run, the fan-out of an ABORT against that of a GO (F2), the idle cost of 1,000 sessions (spec T1-T3),
+ * the cost of one STATUS over 4,000 sessions and 400 barriers, and the peak memory of a server (in a process of
+ * its own) releasing 4 MiB of data to 250 members. The release servers run in this process with
  * every feature on (token, sessions and heartbeat deadlines, deadlines on every wait, the job journal written
  * to a file, the JSONL event log); the clients run in a child process (clients.ts), so that the two sides do
  * not share an event loop, each pinned to a CPU of its own (`-- --no-pin` leaves placement to the scheduler).
  * Exits 1 when a target is missed.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Journal } from '../../src/journal/journal.ts';
 import { recordJournal } from '../../src/journal/writer.ts';
@@ -26,6 +29,12 @@ const SIZES = [
 ];
 const BLOCKS = 10;
 const IDLE_WINDOW_MS = 5000;
+const ABORT_ROUNDS = 60;
+const STATUS_SESSIONS = 4000;
+const STATUS_BARRIERS = 400;
+const STATUS_ROUNDS = 30;
+const DATA_MEMBERS = 250;
+const DATA_PER_MEMBER = 16 * 1024;
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-bench-sync-'));
 const token = generateToken();
@@ -117,6 +126,88 @@ async function idleCpu(withPings: boolean): Promise<number> {
 const idleQuiet = await idleCpu(false);
 const idleBeating = await idleCpu(true);
 
+// F2: an ABORT from a member that does not wait, to 999 waiters, against the GO fan-out of the 1,000-member row.
+const abortTimes = await call<number[]>({
+  kind: 'rounds',
+  set: 'baton',
+  size: largest - 1,
+  rounds: ABORT_ROUNDS,
+  wait: `WAIT doomed count=${largest} timeout_ms=60000`,
+  release: 'ABORT doomed reason=bench',
+});
+
+// STATUS: 3,000 more sessions in the same scope (4,000 in all, every one a missing= candidate) and 400 open barriers.
+await call({
+  kind: 'open',
+  set: 'crowd',
+  port: server.address.port,
+  count: STATUS_SESSIONS - largest,
+  hello: { token, prefix: 's' },
+});
+await call({ kind: 'ping', set: 'crowd', intervalMs: 2000 });
+for (let index = 0; index < STATUS_BARRIERS; index++) {
+  await call({
+    kind: 'request',
+    set: 'crowd',
+    index: 0,
+    line: `WAIT st${index} count=2`,
+    lines: 1,
+    rounds: 1,
+  });
+}
+const statusTimes = await call<number[]>({
+  kind: 'request',
+  set: 'crowd',
+  index: 1,
+  line: 'STATUS',
+  lines: server.stats.barriers + 1,
+  rounds: STATUS_ROUNDS,
+});
+const statusBarriers = server.stats.barriers;
+await call({ kind: 'close', set: 'crowd' });
+
+// Peak memory of a release of 4 MiB of data to 250 members, the server alone in its process.
+const measured = spawn(
+  process.execPath,
+  ['--import=tsx', fileURLToPath(new URL('./measured-server.ts', import.meta.url)), token],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+const said = createInterface({ input: measured.stdout })[Symbol.asyncIterator]();
+async function heard(prefix: string): Promise<string> {
+  for (;;) {
+    const item = await said.next();
+    if (item.done) throw new Error('the measured server ended');
+    if (item.value.startsWith(prefix)) return item.value.slice(prefix.length);
+  }
+}
+async function maxRss(): Promise<number> {
+  measured.stdin.write('mem\n');
+  return (JSON.parse(await heard('MEM ')) as NodeJS.ResourceUsage).maxRSS * 1024;
+}
+const measuredPort = Number(await heard('ADDR '));
+await call({
+  kind: 'open',
+  set: 'data',
+  port: measuredPort,
+  count: DATA_MEMBERS,
+  hello: { token, prefix: 'd' },
+});
+const idleRss = await maxRss();
+const dataWait = `WAIT big count=${DATA_MEMBERS} data=${'d'.repeat(DATA_PER_MEMBER)}`;
+await call({ kind: 'arrive', set: 'data', size: DATA_MEMBERS, line: dataWait });
+const arrivedRss = await maxRss();
+const dataTime = await call<number>({
+  kind: 'finish',
+  set: 'data',
+  size: DATA_MEMBERS,
+  line: dataWait,
+  linesEach: DATA_MEMBERS + 1,
+});
+const peakRss = await maxRss();
+await call({ kind: 'close', set: 'data' });
+measured.stdin.write('quit\n');
+await new Promise((resolve) => measured.once('exit', resolve));
+
 await call({ kind: 'close', set: 'baton' });
 await call({ kind: 'close', set: 'naive' });
 child.kill();
@@ -151,6 +242,26 @@ lines.push(
 );
 lines.push(
   `${(idleBeating * 100).toFixed(3)}% CPU with every session sending PING every 2 s (the heartbeats themselves).`,
+);
+const goMedian = quantile(rows.find((row) => row.size === largest)!.baton, 0.5);
+const abortMedian = quantile(abortTimes, 0.5);
+const abortOk = abortMedian <= 2 * goMedian;
+verdicts.push(abortOk);
+lines.push(
+  `Abort of ${largest - 1} waiters (${abortTimes.length} rounds): median ${ms(abortMedian)} ms, p99 ${ms(quantile(abortTimes, 0.99))} ms, ${(abortMedian / goMedian).toFixed(2)} × the ${largest}-member GO median (target ≤ 2: ${abortOk ? 'PASS' : 'FAIL'}).`,
+);
+const statusMedian = quantile(statusTimes, 0.5);
+const statusOk = statusMedian < 50;
+verdicts.push(statusOk);
+lines.push(
+  `STATUS of ${statusBarriers} barriers with ${STATUS_SESSIONS} sessions pinging (${statusTimes.length} rounds): median ${ms(statusMedian)} ms, p99 ${ms(quantile(statusTimes, 0.99))} ms (target < 50 ms: ${statusOk ? 'PASS' : 'FAIL'}).`,
+);
+const data = DATA_MEMBERS * DATA_PER_MEMBER;
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const memoryOk = peakRss - idleRss < 2 * data;
+verdicts.push(memoryOk);
+lines.push(
+  `Release of ${mib(data)} MiB of data to ${DATA_MEMBERS} members (${ms(dataTime)} ms): server peak RSS ${mib(peakRss)} MiB, ${mib(peakRss - idleRss)} MiB above its idle footprint with the sessions open (${mib(idleRss)} MiB) (target < 2 × data = ${mib(2 * data)} MiB: ${memoryOk ? 'PASS' : 'FAIL'}); ${mib(arrivedRss - idleRss)} MiB of it taken while the data arrived, ${mib(peakRss - arrivedRss)} MiB by the release to every member.`,
 );
 process.stdout.write(lines.join('\n') + '\n');
 process.exitCode = verdicts.every(Boolean) ? 0 : 1;

@@ -1,10 +1,13 @@
 /**
  * A barrier and its generations (B3): who arrived, when, with what data, and the one outcome of each
  * generation (B5), kept after release so that late or re-sent waits get it replayed (B4).
- * The outcome is encoded once per generation: its data as one buffer every waiter is sent as it is, and a head
- * line to which each waiter only adds its `waited_ms` and `id` (T2, B7).
+ * Data is encoded once: as soon as a generation's data is too large to go inline, each arrival's data is copied
+ * into the generation's `DATA` lines (data-lines.ts), and the same few buffers are what every waiter is sent; the
+ * outcome line is built once, each waiter only adding its `waited_ms` and `id` (T2, B7).
  */
 import { formatLine } from './codec.ts';
+import { DataLines, viewsOf } from './data-lines.ts';
+import type { DataLine } from './data-lines.ts';
 import type { FieldValue } from './codec.ts';
 import type { ErrReason, OutcomeKind } from './protocol.ts';
 import { OUTCOME_VERB } from './protocol.ts';
@@ -13,10 +16,10 @@ import { OUTCOME_VERB } from './protocol.ts';
 export interface Waiter {
   readonly member: string;
   /**
-   * Deliver what ends this member's wait on `barrier`: the generation's `DATA` lines (one buffer shared by every
-   * waiter, when there is data) and then the outcome line; called synchronously during a release.
+   * Deliver what ends this member's wait on `barrier`: the generation's `DATA` lines (buffers shared by every
+   * waiter, when there are any) and then the outcome line; called synchronously during a release.
    */
-  deliverOutcome(barrier: string, gen: number, data: Buffer | undefined, line: string): void;
+  deliverOutcome(barrier: string, gen: number, data: readonly Buffer[] | undefined, line: string): void;
 }
 
 export interface Arrival {
@@ -25,8 +28,14 @@ export interface Arrival {
   requestId: string | undefined;
   /** Server monotonic milliseconds. */
   arrivedAt: number;
-  /** Percent-encoded, never decoded by the server (B7). */
-  data: string | undefined;
+  /** Percent-encoded, never decoded by the server (B7): the bytes of the WAIT line, while the data goes inline. */
+  data: Buffer | undefined;
+  /** The arrival's `DATA` line, once the generation's data no longer goes inline (then `data` is dropped). */
+  line?: DataLine;
+  /** Length of the percent-encoded data, whichever form holds it. */
+  dataLength?: number;
+  /** Decoded bytes of the data, counted against the per-generation limit. */
+  dataBytes?: number;
 }
 
 export interface Outcome {
@@ -35,7 +44,7 @@ export interface Outcome {
   /** The outcome line without `waited_ms`, `id` and the newline. */
   head: string;
   /** The `DATA` lines sent before a `GO` whose data is too large to go inline, encoded once; they carry no `id`. */
-  data: Buffer | undefined;
+  data: readonly Buffer[] | undefined;
   by?: string;
   reason?: string;
   member?: string;
@@ -44,6 +53,7 @@ export interface Outcome {
 
 /** Inline data in the `GO` line up to this many bytes in all, else as `DATA` lines before it (B7). */
 export const INLINE_DATA_BYTES = 4096;
+
 /** List `members=` in the `GO` line up to this many bytes; larger generations give `members_count=` only. */
 export const INLINE_MEMBERS_BYTES = 1024;
 
@@ -58,6 +68,10 @@ export class Generation {
   deadlineAt: number | undefined;
   timeoutMs: number | undefined;
   dataBytes = 0;
+  /** Percent-encoded data of the arrivals, all together: past INLINE_DATA_BYTES it goes as `DATA` lines. */
+  encodedDataBytes = 0;
+  /** Arrivals' data is kept as `DATA` lines (`Arrival.line`), written here. */
+  blocks: DataLines | undefined;
   /** Every member arrived but the barrier is held: it waits for a step or a release. */
   held = false;
   /** What was left of the deadline when the generation was held (a held generation does not time out). */
@@ -86,6 +100,15 @@ export class Generation {
 
   arrive(arrival: Arrival): void {
     this.arrivals.set(arrival.member, arrival);
+    if (arrival.data !== undefined) {
+      arrival.dataLength = arrival.data.length;
+      this.encodedDataBytes += arrival.data.length;
+      if (this.blocks) this.encodeBlock(arrival);
+      else if (this.encodedDataBytes > INLINE_DATA_BYTES) {
+        this.blocks = new DataLines();
+        for (const each of this.arrivals.values()) this.encodeBlock(each);
+      }
+    }
     this.firstArrivalAt ??= arrival.arrivedAt;
     this.lastArrivalAt = arrival.arrivedAt;
   }
@@ -137,7 +160,7 @@ export class Generation {
     this.deadline = undefined;
     this.held = false;
     const dataFields: Record<string, FieldValue> = {};
-    let data: Buffer | undefined;
+    let data: Buffer[] | undefined;
     if (kind === 'go') {
       const go = this.goFields(dataFields);
       Object.assign(fields, go.fields);
@@ -148,8 +171,6 @@ export class Generation {
       ...fields,
       ...dataFields,
     }).slice(0, -1);
-    // The encoded outcome holds the data now: the arrivals' own copies go.
-    for (const arrival of this.arrivals.values()) arrival.data = undefined;
     this.outcome = { kind, resolvedAt: now, head, data, ...extra };
     return this.outcome;
   }
@@ -182,39 +203,51 @@ export class Generation {
     return Math.round((this.lastArrivalAt - this.firstArrivalAt) * 1000) / 1000;
   }
 
+  /** An arrival withdrew (B8): its data no longer counts, and its line is dropped with the next compaction. */
+  withdraw(member: string): Arrival | undefined {
+    const arrival = this.arrivals.get(member);
+    if (arrival === undefined) return undefined;
+    this.arrivals.delete(member);
+    this.encodedDataBytes -= arrival.dataLength ?? 0;
+    if (this.blocks && arrival.line) {
+      this.blocks.withdrawn += arrival.line.end - arrival.line.start;
+      // Withdrawn lines never outweigh the live ones for long: WAIT and CANCEL in a loop cannot grow memory.
+      if (this.blocks.withdrawn > this.encodedDataBytes + INLINE_DATA_BYTES) this.compact();
+    }
+    return arrival;
+  }
+
+  private compact(): void {
+    const lines = new DataLines();
+    for (const arrival of this.arrivals.values()) if (arrival.line) arrival.line = lines.copy(arrival.line);
+    this.blocks = lines;
+  }
+
+  // The arrival's DATA line, copied into the generation's lines; the buffer the data was read into goes.
+  private encodeBlock(arrival: Arrival): void {
+    if (arrival.data === undefined || this.blocks === undefined) return;
+    const head =
+      formatLine('DATA', [this.barrier], { gen: this.gen, member: arrival.member }).slice(0, -1) + ' ';
+    arrival.line = this.blocks.add(head, arrival.data);
+    arrival.data = undefined;
+  }
+
   private goFields(dataFields: Record<string, FieldValue>): {
     fields: Record<string, FieldValue>;
-    data: Buffer | undefined;
+    data: Buffer[] | undefined;
   } {
     const names = [...this.arrivals.keys()].join(',');
     const fields: Record<string, FieldValue> =
       names.length <= INLINE_MEMBERS_BYTES ? { members: names } : { members_count: this.arrivals.size };
-    let total = 0;
-    for (const arrival of this.arrivals.values()) total += arrival.data?.length ?? 0;
-    if (total <= INLINE_DATA_BYTES) {
+    if (!this.blocks) {
       for (const arrival of this.arrivals.values())
-        if (arrival.data !== undefined) dataFields['data.' + arrival.member] = arrival.data;
+        if (arrival.data !== undefined) dataFields['data.' + arrival.member] = arrival.data.toString('utf8');
       return { fields, data: undefined };
     }
-    const heads: [string, string][] = [];
-    let size = 0;
-    for (const arrival of this.arrivals.values()) {
-      if (arrival.data === undefined) continue;
-      const head =
-        formatLine('DATA', [this.barrier], { gen: this.gen, member: arrival.member }).slice(0, -1) + ' ';
-      heads.push([head, arrival.data]);
-      size += head.length + Buffer.byteLength(arrival.data) + 1;
-    }
-    // Written straight into one buffer, with no intermediate string: names are ASCII, data as received.
-    const data = Buffer.allocUnsafe(size);
-    let offset = 0;
-    for (const [head, payload] of heads) {
-      offset += data.write(head, offset, 'latin1');
-      offset += data.write(payload, offset, 'utf8');
-      data[offset++] = 0x0a;
-    }
-    fields.data_lines = heads.length;
-    return { fields, data };
+    const lines: DataLine[] = [];
+    for (const arrival of this.arrivals.values()) if (arrival.line) lines.push(arrival.line);
+    fields.data_lines = lines.length;
+    return { fields, data: viewsOf(lines) };
   }
 }
 

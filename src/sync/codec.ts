@@ -10,6 +10,11 @@ export interface LineParserOptions {
   /** A larger limit for lines whose first word is `verb` (a `WAIT` carrying data). */
   longLine?: { verb: string; maxBytes: number };
   onLine(line: string): void;
+  /**
+   * Instead of `onLine`: the line's bytes, without `\n` or `\r\n`, the receiver's to keep (the parser never
+   * writes to them again), so that a value can be kept without a copy.
+   */
+  onLineBytes?(line: Buffer): void;
   /** The current line passed its limit; the parser has stopped and ignores any further bytes. */
   onOverflow(): void;
 }
@@ -44,16 +49,21 @@ export class LineParser {
         return;
       }
       let line = chunk.subarray(start, newline);
-      if (this.pendingBytes > 0) {
+      const pieced = this.pendingBytes > 0;
+      if (pieced) {
         this.append(chunk, start, newline);
         line = this.pending.subarray(0, this.pendingBytes);
       }
       const length = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
       this.pendingBytes = 0;
       this.lineLimit = undefined;
-      if (this.pending.length > this.options.maxLineBytes * 2) this.pending = Buffer.alloc(0);
+      const bytes = this.options.onLineBytes !== undefined;
+      // A line handed over as bytes takes the pending buffer with it; the next one gets a new buffer.
+      if ((pieced && bytes) || this.pending.length > this.options.maxLineBytes * 2)
+        this.pending = Buffer.alloc(0);
       start = newline + 1;
-      this.options.onLine(line.toString('utf8', 0, length));
+      if (bytes) this.options.onLineBytes!(line.subarray(0, length));
+      else this.options.onLine(line.toString('utf8', 0, length));
     }
   }
 

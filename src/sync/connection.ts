@@ -10,7 +10,8 @@ import { maxWaitLineBytes } from './limits.ts';
 import type { Link, Session } from './session.ts';
 
 export interface ConnectionHandlers {
-  onLine(connection: Connection, line: string): void;
+  /** One line's bytes, the handler's to keep. */
+  onLine(connection: Connection, line: Buffer): void;
   onClose(connection: Connection): void;
   onAuthTimeout(connection: Connection): void;
 }
@@ -27,8 +28,8 @@ export class Connection implements Link {
   private readonly maxQueuedBytes: number;
   private authTimer: NodeJS.Timeout | undefined;
   /** Lines received while an answer is being written in parts; undefined when none is. */
-  private deferred: string[] | undefined;
-  private readonly onLine: (line: string) => void;
+  private deferred: Buffer[] | undefined;
+  private readonly onLine: (line: Buffer) => void;
 
   constructor(id: number, socket: Socket, limits: SyncLimits, handlers: ConnectionHandlers) {
     this.id = id;
@@ -41,7 +42,8 @@ export class Connection implements Link {
     this.parser = new LineParser({
       maxLineBytes: limits.maxLineBytes,
       longLine: { verb: 'WAIT', maxBytes: maxWaitLineBytes(limits) },
-      onLine: (line) => this.onLine(line),
+      onLine: () => undefined,
+      onLineBytes: (line) => this.onLine(line),
       onOverflow: () => this.closeWith('line-too-long'),
     });
     socket.setNoDelay(true);
@@ -78,7 +80,7 @@ export class Connection implements Link {
       const lines = this.deferred ?? [];
       this.deferred = undefined;
       while (lines.length > 0 && this.deferred === undefined && !this.closing) this.onLine(lines.shift()!);
-      if (this.deferred !== undefined) (this.deferred as string[]).unshift(...lines);
+      if (this.deferred !== undefined) (this.deferred as Buffer[]).unshift(...lines);
       else if (!this.closing) this.socket.resume();
     };
   }
@@ -92,6 +94,12 @@ export class Connection implements Link {
       return;
     }
     this.socket.write(text);
+  }
+
+  sendAll(parts: readonly (string | Buffer)[]): void {
+    this.socket.cork();
+    for (const part of parts) this.send(part);
+    this.socket.uncork();
   }
 
   closeWith(reason: string): void {

@@ -34,10 +34,12 @@ type Handler = (
   session: Session,
   message: Message,
   id: string | undefined,
+  data: Buffer | undefined,
 ) => void;
 
-/** Handle one line from a connection. */
-export function dispatchLine(context: ServerContext, connection: Connection, line: string): void {
+/** Handle one line from a connection (its bytes, which a WAIT's data may keep). */
+export function dispatchLine(context: ServerContext, connection: Connection, bytes: Buffer): void {
+  const { line, data } = splitData(bytes);
   const message = parseMessage(line);
   if (message === undefined) return;
   const id = requestId(message);
@@ -52,7 +54,7 @@ export function dispatchLine(context: ServerContext, connection: Connection, lin
     const handler = HANDLERS[message.verb];
     if (handler === undefined)
       return connection.send(formatLine('ERR', ['unknown-verb', verbText(message.verb)], { id }));
-    handler(context, connection, session, message, id);
+    handler(context, connection, session, message, id, data);
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     connection.send(formatError(error.reason, error.fields, id));
@@ -60,8 +62,8 @@ export function dispatchLine(context: ServerContext, connection: Connection, lin
 }
 
 const HANDLERS: Record<string, Handler | undefined> = {
-  WAIT(context, connection, session, message, id) {
-    const result = context.registry.wait(session, parseWait(message, session.scope), connection.id);
+  WAIT(context, connection, session, message, id, data) {
+    const result = context.registry.wait(session, parseWait(message, session.scope, data), connection.id);
     sendWait(connection, result, id);
   },
   CANCEL(context, connection, session, message, id) {
@@ -133,6 +135,28 @@ const HANDLERS: Record<string, Handler | undefined> = {
   PING(_context, connection, _session, _message, id) {
     connection.send(formatLine('PONG', [], { t: Date.now(), id }));
   },
+  HOLD(context, connection, _session, message, id) {
+    const name = message.args.length > 0 ? nameArg(message) : undefined;
+    if (name === undefined) context.registry.holdAll();
+    else context.registry.hold(name);
+    connection.send(formatLine('OK', name === undefined ? ['HOLD'] : ['HOLD', name], { id }));
+  },
+  STEP(context, connection, _session, message, id) {
+    const name = message.args.length > 0 ? nameArg(message) : undefined;
+    const released = context.registry.step(name);
+    if (released === undefined) return connection.send(formatError('not-held', {}, id));
+    connection.send(formatLine('OK', ['STEP', released.barrier], { gen: released.gen, id }));
+  },
+  RELEASE(context, connection, _session, message, id) {
+    const name = message.args.length > 0 ? nameArg(message) : undefined;
+    const released = context.registry.release(name).map(({ barrier, gen }) => `${barrier}:${gen}`);
+    connection.send(
+      formatLine('OK', name === undefined ? ['RELEASE'] : ['RELEASE', name], {
+        released: released.join(','),
+        id,
+      }),
+    );
+  },
   BYE(context, connection, session, _message, id) {
     if (session.pending.size > 0) context.registry.memberLost(session, 'bye', { listed: false });
     context.sessions.end(session);
@@ -155,9 +179,9 @@ function sendWait(connection: Connection, result: WaitResult, id: string | undef
         }),
       );
     case 'replay': {
+      const line = result.generation.lineFor(id, result.waitedMs);
       const data = result.generation.outcome!.data;
-      if (data) connection.send(data);
-      return connection.send(result.generation.lineFor(id, result.waitedMs));
+      return data ? connection.sendAll([...data, line]) : connection.send(line);
     }
     case 'released':
       return;
@@ -202,6 +226,22 @@ function scopeOf(message: Message, session: Session): string {
   const scope = nameField(message, 'scope') ?? session.scope;
   if (scope === undefined) throw new Refusal('bad-request', { field: 'scope' });
   return scope;
+}
+
+// A WAIT's `data=` value stays bytes, a view of the line: release data is never turned into a string (B7).
+function splitData(bytes: Buffer): { line: string; data: Buffer | undefined } {
+  const verb = bytes.toString('latin1', 0, 5).toUpperCase();
+  const at =
+    verb === 'WAIT ' || verb === 'WAIT\t'
+      ? Math.max(bytes.lastIndexOf(' data='), bytes.lastIndexOf('\tdata='))
+      : -1;
+  if (at === -1) return { line: bytes.toString('utf8'), data: undefined };
+  let end = at + 6;
+  while (end < bytes.length && bytes[end] !== 0x20 && bytes[end] !== 0x09) end++;
+  const data = bytes.subarray(at + 6, end);
+  // A view keeps its whole read buffer alive: small data in a large buffer is copied out instead.
+  const kept = data.buffer.byteLength > 2 * data.length + 1024 ? Buffer.from(data) : data;
+  return { line: bytes.toString('utf8', 0, at) + bytes.toString('utf8', end), data: kept };
 }
 
 // An unknown verb is echoed, cut short and stripped to printable ASCII so the answer stays one safe line.

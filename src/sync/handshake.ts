@@ -64,7 +64,7 @@ export function hello(
       id,
     }),
   );
-  for (const text of session.outbox) connection.send(text);
+  connection.sendAll(session.outbox);
   session.outbox = [];
   session.resolvedAway = [];
   context.log.record('resume', { member, conn: connection.id, detail: { pending, resolved } });

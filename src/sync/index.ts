@@ -1,6 +1,8 @@
 /** The sync service's public surface: server, client, the job's server and the protocol helpers. */
 export { SyncServer, startSyncServer } from './server.ts';
 export type { SyncServerOptions } from './server.ts';
+export type { BarrierState, BarrierStatus } from './status.ts';
+export type { ReleasedGeneration } from './registry.ts';
 export { SyncClient } from './client.ts';
 export type { BarrierStatusLine, SyncClientOptions, SyncRelease, WaitOptions } from './client.ts';
 export { JobSyncServer, startJobSyncServer } from './job.ts';

@@ -32,7 +32,7 @@ export interface SyncLimits {
   authTimeoutMs: number;
   /**
    * Bytes queued towards a client that does not read; a write beyond it drops the connection. Release data is
-   * one buffer shared by every waiter, so it costs memory once however many clients queue it. @default 67108864
+   * shared by every waiter, so it costs memory once however many clients queue it. @default 67108864
    */
   maxQueuedBytes: number;
   /** Names listed in one `missing=` (STATUS, TIMEOUT); longer lists are cut and say `missing_more=1`. @default 100 */

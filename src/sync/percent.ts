@@ -30,15 +30,23 @@ export function percentEncode(value: string | Uint8Array): string {
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
 /** A value is well-formed when every `%` starts a two-digit hexadecimal escape. */
-export function isWellEncoded(value: string): boolean {
-  return !value.includes('%') || !BAD_ESCAPE.test(value);
+export function isWellEncoded(value: string | Buffer): boolean {
+  if (typeof value === 'string') return !value.includes('%') || !BAD_ESCAPE.test(value);
+  for (let index = value.indexOf(0x25); index !== -1; index = value.indexOf(0x25, index + 1)) {
+    if (index + 2 >= value.length || !isHex(value[index + 1]) || !isHex(value[index + 2])) return false;
+  }
+  return true;
 }
 
 /** The number of bytes a well-formed value decodes to, without decoding it. */
-export function decodedLength(value: string): number {
+export function decodedLength(value: string | Buffer): number {
   let escapes = 0;
-  for (let index = value.indexOf('%'); index !== -1; index = value.indexOf('%', index + 3)) escapes++;
-  return Buffer.byteLength(value, 'utf8') - 2 * escapes;
+  if (typeof value === 'string') {
+    for (let index = value.indexOf('%'); index !== -1; index = value.indexOf('%', index + 3)) escapes++;
+    return Buffer.byteLength(value, 'utf8') - 2 * escapes;
+  }
+  for (let index = value.indexOf(0x25); index !== -1; index = value.indexOf(0x25, index + 3)) escapes++;
+  return value.length - 2 * escapes;
 }
 
 /** Decode to bytes; a malformed escape is kept literally (validate with `isWellEncoded` first when it matters). */

@@ -22,6 +22,9 @@ export const CLIENT_VERBS = [
   'STATUS',
   'PING',
   'HELP',
+  'HOLD',
+  'STEP',
+  'RELEASE',
   'BYE',
 ] as const;
 export type ClientVerb = (typeof CLIENT_VERBS)[number];
@@ -74,6 +77,7 @@ export type ErrReason =
   | 'too-many-barriers'
   | 'count-too-large'
   | 'barrier-held'
+  | 'not-held'
   | 'shutdown';
 
 /** What `HELP` prints, one line per verb (P4). */
@@ -87,5 +91,8 @@ export const HELP_LINES: readonly string[] = [
   'STATUS [NAME]',
   'PING',
   'HELP',
+  'HOLD [NAME]',
+  'STEP [NAME]',
+  'RELEASE [NAME]',
   'BYE',
 ];

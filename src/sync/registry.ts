@@ -4,86 +4,38 @@
  * breakpoints (hold, step, release). Results are typed; dispatch.ts turns them into protocol lines. Outcomes
  * reach every waiter through `Waiter.deliverOutcome`. A refused request leaves no state behind.
  */
-import { Barrier } from './barrier.ts';
-import type { Arrival, Generation, Waiter } from './barrier.ts';
+import type { Arrival, Barrier, Generation } from './barrier.ts';
 import type { FieldValue } from './codec.ts';
-import type { SyncEventLog } from './events.ts';
 import { HoldBook } from './holds.ts';
 import type { HeldGeneration } from './holds.ts';
-import type { SyncLimits } from './limits.ts';
 import { decodedLength } from './percent.ts';
 import type { ErrReason } from './protocol.ts';
 import { Resolver } from './resolver.ts';
-import { RetainedData } from './retention.ts';
+import { BarrierTable } from './table.ts';
 import { barrierStatus } from './status.ts';
 import type { BarrierStatus } from './status.ts';
 import { admission } from './admission.ts';
+import type {
+  AbortResult,
+  CancelResult,
+  Member,
+  Refused,
+  RegistryOptions,
+  ReleasedGeneration,
+  WaitRequest,
+  WaitResult,
+} from './registry-results.ts';
 
-export interface WaitRequest {
-  name: string;
-  count?: number;
-  members?: string[];
-  timeoutMs?: number;
-  extend: boolean;
-  gen?: number;
-  /** Percent-encoded, well-formed. */
-  data?: string;
-  scope: string | undefined;
-  requestId: string | undefined;
-}
-
-/** A waiting party with the pending-wait book-keeping a session keeps. */
-export interface Member extends Waiter {
-  readonly pending: Map<string, number>;
-}
-
-/** A request the registry will not serve: the `ERR` reason and its fields. */
-export interface Refused {
-  kind: 'refused';
-  reason: ErrReason;
-  fields: Record<string, FieldValue>;
-}
-
-export type WaitResult =
-  | Refused
-  /** Arrived (or arrived again, R3) and waiting; also when the arrival filled a held generation. */
-  | { kind: 'queued'; barrier: string; gen: number; arrived: number; count: number }
-  /** This arrival resolved the generation: every waiter, this one included, has been sent the outcome. */
-  | { kind: 'released' }
-  /** The generation had resolved already: its outcome again, with this member's wait time (B3). */
-  | { kind: 'replay'; generation: Generation; waitedMs: number };
-
-export type CancelResult =
-  | Refused
-  | {
-      kind: 'cancelled';
-      barrier: string;
-      gen: number;
-      arrived: number;
-      count: number;
-      waitedMs: number;
-      waitId: string | undefined;
-    };
-
-export type AbortResult = Refused | { kind: 'aborted'; gen: number };
-
-/** A generation the controller released from a hold. */
-export interface ReleasedGeneration {
-  barrier: string;
-  gen: number;
-}
-
-export interface RegistryOptions {
-  limits: SyncLimits;
-  log: SyncEventLog;
-  now(): number;
-  /** How long resolved generations stay answerable (B4). */
-  resultTtlMs: number;
-  /** Whether `extend=1` may push a deadline later (F1). */
-  allowExtend: boolean;
-  /** Members with a live session in a scope: the `missing=` candidates of count-only barriers. */
-  candidates(scope: string | undefined): Iterable<string>;
-}
+export type {
+  AbortResult,
+  CancelResult,
+  Member,
+  Refused,
+  RegistryOptions,
+  ReleasedGeneration,
+  WaitRequest,
+  WaitResult,
+} from './registry-results.ts';
 
 interface Failure {
   by: string;
@@ -92,15 +44,14 @@ interface Failure {
 
 export class BarrierRegistry {
   private readonly options: RegistryOptions;
-  private readonly barriers = new Map<string, Barrier>();
+  private readonly barriers: BarrierTable;
   private readonly failedScopes = new Map<string, Failure>();
   private readonly resolver: Resolver;
   private readonly holds = new HoldBook();
-  private readonly retained: RetainedData;
 
   constructor(options: RegistryOptions) {
     this.options = options;
-    this.retained = new RetainedData(options.limits.maxRetainedDataBytes);
+    this.barriers = new BarrierTable(options.limits, options.resultTtlMs, () => options.now());
     this.resolver = new Resolver({
       ...options,
       maxListedMissing: options.limits.maxListedMissing,
@@ -114,7 +65,7 @@ export class BarrierRegistry {
 
   /** Bytes of release data kept for replays. */
   get retainedDataBytes(): number {
-    return this.retained.bytes;
+    return this.barriers.retainedDataBytes;
   }
 
   wait(member: Member, request: WaitRequest, conn: number): WaitResult {
@@ -125,12 +76,10 @@ export class BarrierRegistry {
     const checked = admission(this.options.limits, request, dataBytes, existingBarrier, member.member);
     if (checked.kind === 'refused') return checked;
     if (checked.kind === 'replay') return this.replay(checked.barrier, checked.generation, member.member);
-    const barrier = existingBarrier ?? this.create(name, request.scope);
+    const barrier = existingBarrier ?? this.barriers.create(name, request.scope);
     if (barrier === undefined)
       return refused('too-many-barriers', { limit: this.options.limits.maxBarriers });
-    const opening = barrier.current === undefined;
-    const generation = barrier.current ?? barrier.open(checked.count, request.members, now);
-    if (opening) this.scheduleSweep(barrier);
+    const generation = barrier.current ?? this.barriers.open(barrier, checked.count, request.members);
 
     const existing = generation.arrivals.get(member.member);
     if (existing) {
@@ -146,6 +95,7 @@ export class BarrierRegistry {
       requestId,
       arrivedAt: now,
       data: request.data,
+      dataBytes,
     };
     generation.arrive(arrival);
     generation.dataBytes += dataBytes;
@@ -160,7 +110,7 @@ export class BarrierRegistry {
       member: member.member,
       conn,
       count: generation.count,
-      ...(generation.members ? { members: [...generation.members] } : {}),
+      ...(generation.members ? { members: generation.members as string[] } : {}),
       arrived: generation.arrivals.size,
     };
     if (failure || (generation.isFull && !this.holds.isHeld(name))) {
@@ -184,8 +134,8 @@ export class BarrierRegistry {
     const arrival = generation?.arrivals.get(member.member);
     if (barrier === undefined || generation === undefined || arrival === undefined)
       return refused('not-waiting', { barrier: name });
-    generation.arrivals.delete(member.member);
-    generation.dataBytes -= arrival.data === undefined ? 0 : decodedLength(arrival.data);
+    generation.withdraw(member.member);
+    generation.dataBytes -= arrival.dataBytes ?? 0;
     member.pending.delete(name);
     if (generation.held) {
       generation.held = false;
@@ -207,21 +157,20 @@ export class BarrierRegistry {
       waitedMs,
       waitId: arrival.requestId,
     };
-    if (generation.arrivals.size === 0) this.dropEmpty(barrier, generation);
+    if (generation.arrivals.size === 0) this.barriers.dropEmpty(barrier, generation);
     return result;
   }
 
   /** F2: resolve the current generation as ABORTED; with none open, the next one is aborted before anyone arrives. */
   abort(name: string, by: string, reason: string | undefined, scope: string | undefined): AbortResult {
-    const barrier = this.barriers.get(name) ?? this.create(name, scope);
+    const barrier = this.barriers.get(name) ?? this.barriers.create(name, scope);
     if (barrier === undefined)
       return refused('too-many-barriers', { limit: this.options.limits.maxBarriers });
     let generation = barrier.current;
     if (generation === undefined) {
       const latest = barrier.generations.get(barrier.lastGen);
       if (latest?.outcome && latest.outcome.kind !== 'go') return { kind: 'aborted', gen: latest.gen };
-      generation = barrier.open(0, undefined, this.options.now());
-      this.scheduleSweep(barrier);
+      generation = this.barriers.open(barrier, 0, undefined);
     }
     this.resolver.resolve(barrier, generation, 'aborted', { by, reason });
     return { kind: 'aborted', gen: generation.gen };
@@ -284,7 +233,7 @@ export class BarrierRegistry {
 
   /** Barrier names in `STATUS` order. */
   names(): string[] {
-    return [...this.barriers.keys()].sort();
+    return this.barriers.names();
   }
 
   /** One barrier's state: its open generation, else the latest retained, or generation `gen`. */
@@ -318,19 +267,7 @@ export class BarrierRegistry {
   }
 
   close(): void {
-    for (const barrier of this.barriers.values()) {
-      if (barrier.sweep) clearTimeout(barrier.sweep);
-      for (const generation of barrier.generations.values())
-        if (generation.deadline) clearTimeout(generation.deadline);
-    }
-    this.barriers.clear();
-  }
-
-  private create(name: string, scope: string | undefined): Barrier | undefined {
-    if (this.barriers.size >= this.options.limits.maxBarriers) return undefined;
-    const barrier = new Barrier(name, scope);
-    this.barriers.set(name, barrier);
-    return barrier;
+    this.barriers.close();
   }
 
   private queued(generation: Generation): WaitResult {
@@ -364,44 +301,7 @@ export class BarrierRegistry {
 
   private settled(barrier: Barrier, generation: Generation): void {
     this.holds.forget(generation);
-    for (const { barrier: owner, generation: old } of this.retained.add(barrier, generation)) {
-      owner.generations.delete(old.gen);
-      this.dropIfEmpty(owner);
-    }
-  }
-
-  // A generation nobody waits at any more and that never resolved leaves nothing behind.
-  private dropEmpty(barrier: Barrier, generation: Generation): void {
-    if (generation.deadline) clearTimeout(generation.deadline);
-    barrier.generations.delete(generation.gen);
-    barrier.current = undefined;
-    barrier.lastGen = generation.gen - 1;
-    this.dropIfEmpty(barrier);
-  }
-
-  private dropIfEmpty(barrier: Barrier): void {
-    if (barrier.current !== undefined || barrier.generations.size > 0) return;
-    if (barrier.sweep) clearTimeout(barrier.sweep);
-    barrier.sweep = undefined;
-    if (this.barriers.get(barrier.name) === barrier) this.barriers.delete(barrier.name);
-  }
-
-  // B4: drop resolved generations once their TTL has passed, and the barrier when nothing is left.
-  private scheduleSweep(barrier: Barrier): void {
-    if (barrier.sweep) return;
-    barrier.sweep = setTimeout(() => {
-      barrier.sweep = undefined;
-      const now = this.options.now();
-      for (const [gen, generation] of barrier.generations) {
-        if (generation.outcome && generation.outcome.resolvedAt + this.options.resultTtlMs <= now) {
-          barrier.generations.delete(gen);
-          this.retained.remove(generation);
-        }
-      }
-      if (barrier.generations.size === 0 && barrier.current === undefined) this.dropIfEmpty(barrier);
-      else this.scheduleSweep(barrier);
-    }, this.options.resultTtlMs);
-    barrier.sweep.unref();
+    this.barriers.settled(barrier, generation);
   }
 }
 

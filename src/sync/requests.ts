@@ -54,7 +54,12 @@ export function encodedField(message: Message, field: string): string | undefine
   return value;
 }
 
-export function parseWait(message: Message, scope: string | undefined): WaitRequest {
+/** A WAIT's fields; its `data=` comes as bytes, cut from the line before it was parsed. */
+export function parseWait(
+  message: Message,
+  scope: string | undefined,
+  data: Buffer | undefined,
+): WaitRequest {
   const name = nameArg(message);
   const membersText = message.fields.members;
   let members: string[] | undefined;
@@ -75,7 +80,8 @@ export function parseWait(message: Message, scope: string | undefined): WaitRequ
   if (timeoutMs !== undefined && timeoutMs > 0) request.timeoutMs = timeoutMs;
   const gen = positiveInt(message, 'gen');
   if (gen !== undefined) request.gen = gen;
-  const data = encodedField(message, 'data');
-  if (data !== undefined) request.data = data;
+  const bytes = data ?? (message.fields.data === undefined ? undefined : Buffer.from(message.fields.data));
+  if (bytes !== undefined && !isWellEncoded(bytes)) throw new Refusal('bad-encoding', { field: 'data' });
+  if (bytes !== undefined) request.data = bytes;
   return request;
 }

@@ -20,7 +20,7 @@ export class RetainedData {
 
   /** Count a resolved generation's data; returns the older generations to forget, oldest first. */
   add(barrier: Barrier, generation: Generation): HeldData[] {
-    const size = generation.outcome?.data?.length ?? 0;
+    const size = sizeOf(generation);
     if (size === 0) return [];
     this.held.set(generation, barrier);
     this.total += size;
@@ -36,8 +36,14 @@ export class RetainedData {
   /** The generation is gone (TTL, or the server closed). */
   remove(generation: Generation): void {
     if (!this.held.delete(generation)) return;
-    this.total -= generation.outcome?.data?.length ?? 0;
+    this.total -= sizeOf(generation);
   }
+}
+
+function sizeOf(generation: Generation): number {
+  let size = 0;
+  for (const block of generation.outcome?.data ?? []) size += block.length;
+  return size;
 }
 
 export interface HeldData {

@@ -10,6 +10,8 @@ import type { Waiter } from './barrier.ts';
 export interface Link {
   readonly id: number;
   send(text: string | Buffer): void;
+  /** Several parts in one write where the socket allows it (release data, then the outcome line). */
+  sendAll(parts: readonly (string | Buffer)[]): void;
   /** Send `ERR <reason>` and close. */
   closeWith(reason: string): void;
 }
@@ -42,14 +44,14 @@ export class Session implements Waiter {
     this.token = generateSessionToken();
   }
 
-  deliverOutcome(barrier: string, gen: number, data: Buffer | undefined, line: string): void {
+  deliverOutcome(barrier: string, gen: number, data: readonly Buffer[] | undefined, line: string): void {
     if (this.pending.get(barrier) === gen) this.pending.delete(barrier);
     if (this.link) {
-      if (data) this.link.send(data);
-      this.link.send(line);
+      if (data) this.link.sendAll([...data, line]);
+      else this.link.send(line);
       return;
     }
-    if (data) this.outbox.push(data);
+    if (data) this.outbox.push(...data);
     this.outbox.push(line);
     this.resolvedAway.push(barrier);
   }

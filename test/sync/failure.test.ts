@@ -148,22 +148,23 @@ test.serial(
 );
 
 test('F4: a silent member is lost after heartbeat + grace; a listed member that is away resolves LOST, a count-only barrier waits', async (t) => {
-  const server = await startServer(t, { heartbeatMs: 100, graceMs: 150 });
+  // Windows a loaded machine cannot miss: the watcher pings every 100 ms against a 1.5 s silence limit.
+  const server = await startServer(t, { heartbeatMs: 300, graceMs: 1200 });
   const silent = await LineSocket.member(t, server, 'silent');
   const watcher = await LineSocket.member(t, server, 'watcher');
-  const keepAlive = setInterval(() => watcher.send('PING'), 50);
+  const keepAlive = setInterval(() => watcher.send('PING'), 100);
   t.teardown(() => clearInterval(keepAlive));
   silent.send('WAIT hb count=2');
   await silent.expect('QUEUED');
   watcher.send('WAIT listed members=watcher,silent', 'WAIT counted count=3');
-  t.like(fieldsOf(await watcher.expect('LOST', 5_000)), { member: 'silent', cause: 'heartbeat' });
+  t.like(fieldsOf(await watcher.expect('LOST', 20_000)), { member: 'silent', cause: 'heartbeat' });
   await silent.closed;
 
   const away = await LineSocket.member(t, server, 'away');
   watcher.send('WAIT listed2 members=watcher,away');
   await watcher.expect('QUEUED listed2');
   away.close();
-  t.like(fieldsOf(await watcher.expect('LOST listed2', 5_000)), { member: 'away', cause: 'disconnect' });
+  t.like(fieldsOf(await watcher.expect('LOST listed2', 20_000)), { member: 'away', cause: 'disconnect' });
   watcher.send('STATUS counted');
   t.like(fieldsOf(await watcher.expect('BARRIER counted')), { state: 'open' });
 });

@@ -1,7 +1,5 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { BatonError } from '../../src/errors.ts';
 import { SyncClient } from '../../src/sync/client.ts';
@@ -14,11 +12,6 @@ import { LineSocket, TOKEN, fieldsOf, startServer, verbOf } from './support.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const N = 1000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 test.serial('1,000 clients on one barrier all get the same GO, and an ABORT reaches all 1,000', async (t) => {
   const server = await startServer(t, { heartbeatMs: 60_000 });
@@ -49,72 +42,6 @@ test.serial('1,000 clients on one barrier all get the same GO, and an ABORT reac
   await aborter.abort('doomed', 'drill');
   t.true((await Promise.all(abortWaits)).every((code) => code === 'SYNC_ABORTED'));
 });
-
-test.serial(
-  'F2: on loopback the ABORT reaches all 1,000 waiters within 2 × the GO release time',
-  async (t) => {
-    const server = await startServer(t, { heartbeatMs: 60_000 });
-    const sockets = await Promise.all(Array.from({ length: N + 1 }, () => rawMember(server.address.port)));
-    t.teardown(() => sockets.forEach((socket) => socket.destroy()));
-    const hello = sockets.map((socket) => socket.lines(1));
-    sockets.forEach((socket, index) => socket.write(`HELLO 1 member=m${index} token=${TOKEN}\n`));
-    await Promise.all(hello);
-    const [boss, ...waiters] = sockets as [RawMember, ...RawMember[]];
-    const round = async (name: string, count: number, release: () => void) => {
-      const queued = waiters.slice(0, count === N ? N - 1 : N).map((socket) => socket.lines(1));
-      waiters.slice(0, queued.length).forEach((socket) => socket.write(`WAIT ${name} count=${count}\n`));
-      await Promise.all(queued);
-      const outcomes = waiters.map((socket) => socket.lines(1));
-      const started = performance.now();
-      release();
-      await Promise.all(outcomes);
-      return performance.now() - started;
-    };
-    const goTimes: number[] = [];
-    const abortTimes: number[] = [];
-    for (let index = 0; index < 5; index++) {
-      goTimes.push(await round(`go${index}`, N, () => waiters[N - 1].write(`WAIT go${index} count=${N}\n`)));
-      abortTimes.push(await round(`ab${index}`, N + 1, () => boss.write(`ABORT ab${index}\n`)));
-      await boss.lines(1);
-    }
-    t.log(
-      `median from the last arrival to the last GO: ${median(goTimes).toFixed(2)} ms; from ABORT to the last ABORTED: ${median(abortTimes).toFixed(2)} ms`,
-    );
-    t.true(
-      median(abortTimes) <= 2 * median(goTimes) + 2,
-      `abort ${median(abortTimes).toFixed(1)} ms vs GO ${median(goTimes).toFixed(1)} ms`,
-    );
-  },
-);
-
-interface RawMember extends Socket {
-  /** Resolves once `count` more lines have arrived. */
-  lines(count: number): Promise<void>;
-}
-
-// A bare protocol connection that only counts lines: the cheapest possible client, so the server's fan-out is what is timed.
-function rawMember(port: number): Promise<RawMember> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }) as RawMember;
-    socket.setNoDelay(true);
-    let seen = 0;
-    const waiting: { target: number; resolve: () => void }[] = [];
-    let expected = 0;
-    socket.on('data', (chunk: Buffer) => {
-      for (let index = chunk.indexOf(10); index !== -1; index = chunk.indexOf(10, index + 1)) seen++;
-      while (waiting.length > 0 && waiting[0].target <= seen) waiting.shift()!.resolve();
-    });
-    socket.lines = (count) => {
-      expected += count;
-      const target = expected;
-      return target <= seen
-        ? Promise.resolve()
-        : new Promise<void>((done) => waiting.push({ target, resolve: done }));
-    };
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
 
 async function waitForArrivals(client: SyncClient, barrier: string, count: number): Promise<void> {
   await waitFor(
@@ -235,7 +162,7 @@ test('T2: a release writes to every waiter synchronously, one write each, with n
   const members: Member[] = Array.from({ length: N }, (_, index) => ({
     member: `m${index}`,
     pending: new Map<string, number>(),
-    deliverOutcome: (_barrier: string, _gen: number, data: Buffer | undefined, text: string) => {
+    deliverOutcome: (_barrier: string, _gen: number, data: readonly Buffer[] | undefined, text: string) => {
       t.is(data, undefined);
       t.regex(text, /^GO fan gen=1 members_count=1000 waited_ms=\d+\n$/);
       writes.set(`m${index}`, (writes.get(`m${index}`) ?? 0) + 1);

@@ -118,12 +118,13 @@ test('I1: the bash fallback uses the same exit codes: 4 ABORTED, 5 TIMEOUT, 6 LO
 });
 
 test('R4: the bash fallback sends heartbeats, so a long wait is not taken for a lost member', async (t) => {
-  const server = await startServer(t, { heartbeatMs: 100, graceMs: 150 });
+  // Heartbeats every 300 ms against a 1.5 s silence limit: a window a loaded machine cannot miss.
+  const server = await startServer(t, { heartbeatMs: 300, graceMs: 1200 });
   const node = await SyncClient.connect({ address: server.address, token: TOKEN, member: 'node1' });
   t.teardown(() => node.destroy());
   const shell = runShell(server, 'sh1', ['wait', 'long', '2']);
   await arrived(node, 'long', 'sh1');
-  await letTimePass(800); // well past grace: only heartbeats keep the shell member alive
+  await letTimePass(2500); // well past the silence limit: only heartbeats keep the shell member alive
   await node.wait('long', { count: 2 });
   t.is((await shell.done).code, 0);
 });
