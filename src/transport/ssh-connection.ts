@@ -96,6 +96,8 @@ function connectHop(
   const client = new SshClient();
   const knownHosts = readKnownHosts(endpoint.knownHostsFiles);
   const preferred = knownKeyTypes(knownHosts, endpoint.hostName, endpoint.port).flatMap(algorithmsFor);
+  // An unknown key the user accepts is recorded once authentication succeeded: a refused login records nothing.
+  let accepted: { file: string; key: Buffer } | undefined;
   const config: ConnectConfig = {
     host: endpoint.hostName,
     port: endpoint.port,
@@ -109,7 +111,7 @@ function connectHop(
       const knownHostsFile = endpoint.knownHostsFiles[0];
       context.hostKey = { verdict, knownHostsFile, keyType: keyTypeOf(key) };
       if (verdict === 'unknown' && endpoint.acceptUnknownHostKey) {
-        appendKnownHost(knownHostsFile, endpoint.hostName, endpoint.port, key);
+        accepted = { file: knownHostsFile, key };
         context.hostKey.verdict = 'known';
       }
       return context.hostKey.verdict === 'known';
@@ -128,6 +130,14 @@ function connectHop(
     client.on('error', fail);
     client.once('close', () => fail(new Error('the connection closed during the handshake')));
     client.once('ready', () => {
+      if (accepted) {
+        try {
+          appendKnownHost(accepted.file, endpoint.hostName, endpoint.port, accepted.key);
+        } catch (error) {
+          fail(error);
+          return;
+        }
+      }
       client.removeListener('error', fail);
       client.removeAllListeners('close');
       // Until SshConnection listens, a late error must not go unhandled.
