@@ -32,7 +32,18 @@ export class HostBook {
   }
 }
 
-const OPTION_KEYS = ['user', 'port', 'identity', 'known_hosts', 'accept_unknown_host_key', 'pty'] as const;
+const OPTION_KEYS = [
+  'user',
+  'port',
+  'identity',
+  'known_hosts',
+  'accept_unknown_host_key',
+  'pty',
+  'max_channels',
+  'connect_timeout',
+  'keepalive',
+  'retries',
+] as const;
 
 type Position = { file: string; line: number; col: number };
 
@@ -44,7 +55,8 @@ interface Word {
 
 /**
  * Parse a hosts file: one `NAME = SPEC [key=value]...` a line, `#` comments, `${VAR:-default}` expanded.
- * Keys: user, port, identity (repeatable), known_hosts, accept_unknown_host_key=yes, pty=yes. Relative
+ * Keys: user, port, identity (repeatable), known_hosts, accept_unknown_host_key=yes, pty=yes, max_channels=N
+ * (OpenSSH's MaxSessions of the host), connect_timeout=DUR, keepalive=DUR (0: off), retries=N. Relative
  * `identity=` and `known_hosts=` paths are read from the hosts file's folder, `~/` from the home folder
  * (`HOME` of `env`); a `known_hosts=` file that does not exist is refused unless the line accepts unknown keys
  * (the file is then made when the first key is accepted).
@@ -164,10 +176,42 @@ function applyOptions(
     }
     if (key === 'accept_unknown_host_key') result.acceptUnknownHostKey = /^(yes|true|1)$/i.test(value);
     if (key === 'pty') result.pty = /^(yes|true|1)$/i.test(value);
+    if (key === 'max_channels') result.limits = { ...result.limits, maxChannels: count(value, 1, position) };
+    if (key === 'retries') result.limits = { ...result.limits, retries: count(value, 0, position) };
+    if (key === 'connect_timeout')
+      result.limits = { ...result.limits, connectTimeoutMs: duration(value, position, false) };
+    if (key === 'keepalive')
+      result.limits = { ...result.limits, keepaliveIntervalMs: duration(value, position, true) };
   }
   if (knownHosts && result.knownHostsFile && !result.acceptUnknownHostKey)
     checkKnownHostsFile(result.knownHostsFile, at(knownHosts.col));
   return result;
+}
+
+/** A whole number of at least `min` (`max_channels=`, `retries=`). */
+function count(value: string, min: number, position: Position): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min)
+    throw new BatonError(
+      'HOST_BAD_SPEC',
+      `expected a whole number of at least ${min}, got '${value}'`,
+      position,
+    );
+  return number;
+}
+
+/** `15`, `15s`, `500ms` or `2m` in milliseconds (a bare number is seconds); 0 only where it switches off. */
+function duration(value: string, position: Position, zeroAllowed: boolean): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
+  const unit = { ms: 1, s: 1000, m: 60_000 }[(match?.[2] ?? 's') as 'ms' | 's' | 'm'];
+  const ms = match ? Number(match[1]) * unit : NaN;
+  if (Number.isNaN(ms) || (ms === 0 && !zeroAllowed))
+    throw new BatonError(
+      'HOST_BAD_SPEC',
+      `expected a duration such as 15s or 500ms${zeroAllowed ? ' (0 switches it off)' : ''}, got '${value}'`,
+      position,
+    );
+  return Math.round(ms);
 }
 
 /** A path written on a hosts line: `~/` from the home folder, a relative one from the hosts file's folder. */

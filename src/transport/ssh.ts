@@ -21,7 +21,15 @@ import { execInChannel } from './ssh-exec.ts';
 import { downloadOverSsh, uploadOverSsh } from './ssh-files.ts';
 import { sharedSshPool } from './ssh-pool.ts';
 import type { Lease } from './ssh-pool.ts';
-import type { Disposable, ExecRequest, Execution, HostSpec, Transport, TransportState } from './transport.ts';
+import type {
+  Disposable,
+  ExecRequest,
+  Execution,
+  HostSpec,
+  SshLimits,
+  Transport,
+  TransportState,
+} from './transport.ts';
 
 type SshSpec = Extract<HostSpec, { kind: 'ssh' }>;
 
@@ -80,7 +88,7 @@ export class SshTransport implements Transport {
   private async connect(): Promise<void> {
     const endpoint = resolveSshEndpoint(this.spec, this.options);
     this.label = `ssh ${endpoint.user}@${endpoint.hostName}:${endpoint.port} (stream ${this.fields.stream})`;
-    const maxChannels = this.options.maxChannels ?? SSH_DEFAULTS.maxChannels;
+    const maxChannels = this.setting('maxChannels');
     this.lease = await sharedSshPool.acquire(
       endpointKey(endpoint),
       () => this.connectWithRetries(endpoint),
@@ -113,17 +121,22 @@ export class SshTransport implements Transport {
     await session.start(this.options.env, this.options.cwd);
   }
 
+  /** A connection setting: the host's own (hosts file), else the transport option, else the default. */
+  private setting(name: keyof SshLimits): number {
+    return this.spec.limits?.[name] ?? this.options[name] ?? SSH_DEFAULTS[name];
+  }
+
   private connectWithRetries(endpoint: SshEndpoint): Promise<SshConnection> {
     const settings = {
       label: this.label,
       fields: this.fields,
-      keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? SSH_DEFAULTS.keepaliveIntervalMs,
+      keepaliveIntervalMs: this.setting('keepaliveIntervalMs'),
       keepaliveCountMax: this.options.keepaliveCountMax ?? SSH_DEFAULTS.keepaliveCountMax,
-      connectTimeoutMs: this.options.connectTimeoutMs ?? SSH_DEFAULTS.connectTimeoutMs,
-      maxChannels: this.options.maxChannels ?? SSH_DEFAULTS.maxChannels,
+      connectTimeoutMs: this.setting('connectTimeoutMs'),
+      maxChannels: this.setting('maxChannels'),
     };
     return withRetries(() => SshConnection.connect(endpoint, settings), {
-      retries: this.options.retries ?? SSH_DEFAULTS.retries,
+      retries: this.setting('retries'),
       delayMs: this.options.retryDelayMs ?? SSH_DEFAULTS.retryDelayMs,
       retryable: RETRYABLE,
     });

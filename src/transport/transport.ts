@@ -15,7 +15,17 @@ export type HostSpec =
       acceptUnknownHostKey?: boolean;
       /** Ask for a pseudo-terminal on the stream's shell channel (interactive attach). */
       pty?: boolean;
+      /** Connection settings of this host (hosts file `max_channels=`, `connect_timeout=`, `keepalive=`, `retries=`). */
+      limits?: SshLimits;
     };
+
+/** Per-host ssh settings; each one overrides the transport option of the same name. */
+export interface SshLimits {
+  maxChannels?: number;
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  retries?: number;
+}
 
 export interface Disposable {
   dispose(): void;

@@ -194,3 +194,24 @@ sshdTest(
     t.false(existsSync(join(lab, 'keys', 'new_known_hosts')), 'no key recorded for a refused login');
   },
 );
+
+test('connection settings per host: max_channels, connect_timeout, keepalive and retries; bad values at their column', (t) => {
+  const book = parseHostsFile(
+    'lab = ssh://root@10.0.0.2 max_channels=64 connect_timeout=5s keepalive=0 retries=4\nslow = ssh://h connect_timeout=1500ms keepalive=2m\n',
+    'lab.hosts',
+  );
+  t.like(book.resolve('lab'), {
+    kind: 'ssh',
+    limits: { maxChannels: 64, connectTimeoutMs: 5000, keepaliveIntervalMs: 0, retries: 4 },
+  });
+  t.like(book.resolve('slow'), { limits: { connectTimeoutMs: 1500, keepaliveIntervalMs: 120_000 } });
+  for (const [line, col] of [
+    ['h = ssh://h max_channels=0', 13],
+    ['h = ssh://h retries=-1', 13],
+    ['h = ssh://h connect_timeout=0', 13],
+    ['h = ssh://h keepalive=soon', 13],
+  ] as const) {
+    const error = t.throws(() => parseHostsFile(`${line}\n`, 'bad.hosts'));
+    t.like(error, { code: 'HOST_BAD_SPEC', fields: { file: 'bad.hosts', line: 1, col } }, line);
+  }
+});
