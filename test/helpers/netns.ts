@@ -120,7 +120,7 @@ process.on('exit', () => {
 });
 
 /** Create `count` hosts h1..hN on a private bridge, each with its own sshd, hostname and address. */
-export async function createLab(count: number): Promise<Lab> {
+export async function createLab(count: number, options: { stockLimits?: boolean } = {}): Promise<Lab> {
   const reason = netnsUnavailableReason();
   if (reason) throw new Error(reason);
   const subnet = claimSubnet();
@@ -169,6 +169,7 @@ export async function createLab(count: number): Promise<Lab> {
         netns: namespace,
         hostname,
         clientKeyPath: privateKeyPath,
+        ...(options.stockLimits ? { stockLimits: true } : {}),
       });
       hosts.push({ name, hostname, netns: namespace, address, sshd });
     }
