@@ -110,6 +110,11 @@ export type JournalEventBody =
       data: string;
       /** Set when the chunk is not valid UTF-8: `data` is then base64. */
       encoding?: 'base64';
+      /**
+       * In `journal.jsonl` only, past the first 64 KiB of a task's fd: `data` is empty and the bytes are this
+       * range of the task's stdout or stderr file (`file` relative to the job's folder).
+       */
+      spilled?: { file: string; offset: number; length: number };
     }
   | {
       kind: 'barrier';

@@ -8,6 +8,7 @@ import type { Disposable } from '../journal/journal.ts';
 import { safeName } from '../stream/block.ts';
 import { ordinal } from '../stream/task.ts';
 import { formatEvent } from './format.ts';
+import { OutputSpill } from './output-spill.ts';
 import { DEFAULT_MAX_OPEN_FILES } from './open-files.ts';
 import { TaskFiles } from './task-files.ts';
 
@@ -42,6 +43,7 @@ export class ResultsFolder implements Disposable {
   private readonly jobLog: number;
   private readonly subscription: Disposable;
   private readonly taskFiles: TaskFiles;
+  private readonly spill: OutputSpill;
   private variantDir: string;
   /** Events in the journal file whose other files are still to be written, in order. */
   private readonly pending: JournalEvent[] = [];
@@ -60,6 +62,7 @@ export class ResultsFolder implements Disposable {
     this.journal = journal;
     this.root = options.nested ? resultsBase : join(resultsBase, journal.header.jobId);
     this.variantDir = this.root;
+    this.spill = new OutputSpill(this.root);
     this.taskFiles = new TaskFiles(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
     this.journalWriter = new JournalWriter(join(this.root, 'journal.jsonl'), journal.header);
@@ -127,8 +130,10 @@ export class ResultsFolder implements Disposable {
 
   private record(event: JournalEvent): void {
     if (event.kind === 'variant-start') this.variantFailure = undefined;
+    if (event.kind === 'task-queued')
+      this.spill.queued(event.task, this.taskDir(event.stream, event.index, event.block));
     try {
-      this.journalWriter.write(event);
+      this.journalWriter.write(this.spill.journalForm(event));
     } catch (error) {
       this.fail(error);
     }
