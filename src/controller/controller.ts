@@ -19,7 +19,7 @@ import type { ThrownFailure } from './failure.ts';
 import { openStream } from './open-stream.ts';
 import { describeError, summarize } from './outcome.ts';
 import { StreamTable } from './stream-table.ts';
-import { cloneState, initialState, reduce } from './state.ts';
+import { cloneState, countsAsFailure, initialState, reduce } from './state.ts';
 import type { JobState } from './state.ts';
 
 export interface ControllerOptions {
@@ -354,12 +354,7 @@ export class Controller {
         unit.release();
       }
     }
-    if (
-      event.kind === 'task-end' &&
-      event.status !== 'passed' &&
-      !event.tolerated &&
-      this.streams.has(event.stream)
-    )
+    if (event.kind === 'task-end' && countsAsFailure(event) && this.streams.has(event.stream))
       this.barriers.failScope(`${event.task}-${event.status}`);
   }
 

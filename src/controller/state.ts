@@ -285,7 +285,15 @@ function taskEnded(state: JobState, event: EventOf<'task-end'>): void {
     stream.tasksDone++;
     if (event.status !== 'passed') stream.tasksFailed++;
   }
-  if (event.status !== 'passed' && !event.tolerated) state.failures.push(event.task);
+  if (countsAsFailure(event)) state.failures.push(event.task);
+}
+
+/**
+ * Whether a task's end fails its variant (and aborts the barriers of its scope): any end but `passed`, unless
+ * the task ran with ignoreErrors or was cancelled on purpose (a cancel, or its stream closed).
+ */
+export function countsAsFailure(event: EventOf<'task-end'>): boolean {
+  return event.status !== 'passed' && event.status !== 'cancelled' && !event.tolerated;
 }
 
 const OUTCOME: Partial<Record<EventOf<'barrier'>['phase'], BarrierOutcome>> = {

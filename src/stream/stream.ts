@@ -256,6 +256,9 @@ export class Stream {
 
   private async shutDown(): Promise<void> {
     if (this.currentState === 'closed') return;
+    // A task still running when its stream closes was cancelled by the close, not failed on its own.
+    if (this.running && !this.running.ending)
+      this.running.ending = { status: 'cancelled', code: 'TASK_CANCELLED' };
     await this.kill('SIGKILL').catch(() => undefined);
     await this.running?.done;
     this.subscription.dispose();
