@@ -137,6 +137,7 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     options.hooks?.unitStart?.('setup', undefined);
     finish('setup', undefined, firstFailure, failure);
   }
+  if (interrupted()) await cancelTasks(controller);
   if (script.finally.length > 0) {
     firstFailure = controller.failureCount;
     // Teardown runs also after an interruption: it is not given the signal.
@@ -153,4 +154,12 @@ function openStreams(controller: Controller): string[] {
   return Object.values(controller.snapshot().streams)
     .filter((stream) => stream.state !== 'closed' && stream.state !== 'lost')
     .map((stream) => stream.name);
+}
+
+// After an interruption, the tasks still queued or running are cancelled so that `finally` does not wait on them.
+async function cancelTasks(controller: Controller): Promise<void> {
+  const tasks = Object.values(controller.snapshot().tasks).filter(
+    (task) => task.state === 'queued' || task.state === 'running',
+  );
+  await Promise.allSettled(tasks.map((task) => controller.execute({ kind: 'cancel', task: task.id })));
 }
