@@ -2,9 +2,11 @@
  * Multiplexer benchmark: the four trees of the spec (section 4), phases load, iterate, ids and params,
  * each phase in a child process (time and peak RSS of that process), beside the reference
  * implementation's figures: measured in the same run when AVOCADO_SRC points to an Avocado checkout
- * (and python3 has PyYAML), else the figures recorded in the spec, labelled so.
+ * (and python3 has PyYAML), else the figures recorded in the spec, labelled so. The `process` phase is
+ * the whole command, `baton variants FILE > /dev/null` (start-up, load, every variant with its id), timed
+ * from spawn to exit, against the reference's ids plus iteration.
  *
- *   npm run bench:mux -- [--trees product6x10,wide1000x20] [--phases load,iterate,ids,params]
+ *   npm run bench:mux -- [--trees product6x10,wide1000x20] [--phases load,iterate,ids,params,process]
  *                        [--repeat N] [--no-reference] [--reference-timeout SECONDS]
  */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { TREES, lookupKey, treeText } from './trees.ts';
 import type { TreeName } from './trees.ts';
 
-const PHASES = ['load', 'iterate', 'leaves', 'ids', 'params'] as const;
+const PHASES = ['load', 'iterate', 'leaves', 'ids', 'params', 'process'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Measure {
@@ -28,9 +30,9 @@ interface Measure {
 
 /** The reference's figures recorded in the spec (section 4), in ms and MB. */
 const RECORDED: Record<TreeName, Partial<Record<Phase | 'peakRssMb', number>>> = {
-  product6x10: { ids: 745_000, iterate: 5_800, params: 142_000, peakRssMb: 260 },
-  filter_only99: { ids: 43_700, iterate: 35_200 },
-  filter_out99: { ids: 386_000, iterate: 378_000 },
+  product6x10: { ids: 745_000, iterate: 5_800, params: 142_000, peakRssMb: 260, process: 750_800 },
+  filter_only99: { ids: 43_700, iterate: 35_200, process: 78_900 },
+  filter_out99: { ids: 386_000, iterate: 378_000, process: 764_000 },
   wide1000x20: { load: 790, ids: 15_700, params: 1_700 },
 };
 
@@ -75,6 +77,31 @@ function runPhase(command: string, args: string[], timeoutSeconds?: number): Mea
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as Measure;
 }
 
+const bin = resolve(root, 'src/cli/bin.js');
+
+// `baton variants FILE > /dev/null` from spawn to exit; peak RSS from /usr/bin/time when the machine has it.
+function runWhole(file: string): Measure | 'failed' {
+  const time = existsSync('/usr/bin/time');
+  const command = [process.execPath, bin, ...(file === '--version' ? [file] : ['variants', file])];
+  const start = performance.now();
+  const result = spawnSync(
+    time ? '/usr/bin/time' : command[0],
+    time ? ['-f', 'rss-kb %M', ...command] : command.slice(1),
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
+  const ms = performance.now() - start;
+  if (result.status !== 0) {
+    process.stderr.write(`  ${command.join(' ')} failed:\n${result.stderr}\n`);
+    return 'failed';
+  }
+  const rss = /rss-kb (\d+)/.exec(result.stderr ?? '');
+  return { ms, count: 0, peakRssMb: rss ? Number(rss[1]) / 1024 : 0 };
+}
+
 function referenceAvailable(): string | undefined {
   if (values['no-reference']) return 'disabled with --no-reference';
   const source = process.env.AVOCADO_SRC;
@@ -84,6 +111,15 @@ function referenceAvailable(): string | undefined {
   const probe = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'python3 with PyYAML is not available';
   return undefined;
+}
+
+// The reference's figure for the whole command: its ids plus its iteration, when both were measured.
+function sumOf(
+  ids: Measure | 'timeout' | 'failed' | undefined,
+  iterate: Measure | 'timeout' | 'failed' | undefined,
+): Measure | undefined {
+  if (typeof ids !== 'object' || typeof iterate !== 'object') return undefined;
+  return { ms: ids.ms + iterate.ms, count: ids.count, peakRssMb: Math.max(ids.peakRssMb, iterate.peakRssMb) };
 }
 
 const ratioText = (ratio: number) => `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}x`;
@@ -117,13 +153,16 @@ try {
       process.stderr.write(`${name} ${phase} ...\n`);
       const runs: Measure[] = [];
       for (let index = 0; index < repeat; index++) {
-        const measure = runPhase(process.execPath, [
-          '--import=tsx',
-          join(here, 'phase.ts'),
-          file,
-          phase,
-          lookupKey(name),
-        ]);
+        const measure =
+          phase === 'process'
+            ? runWhole(file)
+            : runPhase(process.execPath, [
+                '--import=tsx',
+                join(here, 'phase.ts'),
+                file,
+                phase,
+                lookupKey(name),
+              ]);
         if (typeof measure === 'string') {
           ours.set(`${name}/${phase}`, measure);
           break;
@@ -131,7 +170,7 @@ try {
         runs.push(measure);
       }
       if (runs.length === repeat) ours.set(`${name}/${phase}`, median(runs));
-      if (referenceMissing === undefined) {
+      if (referenceMissing === undefined && phase !== 'process') {
         const timeout = Number(values['reference-timeout']);
         reference.set(
           `${name}/${phase}`,
@@ -157,7 +196,10 @@ try {
   for (const name of trees) {
     for (const phase of phases) {
       const mine = ours.get(`${name}/${phase}`);
-      const measured = reference.get(`${name}/${phase}`);
+      const measured =
+        phase === 'process'
+          ? sumOf(reference.get(`${name}/ids`), reference.get(`${name}/iterate`))
+          : reference.get(`${name}/${phase}`);
       // The reference's iteration builds each variant's list of leaves: `leaves` is compared with it too.
       const recorded = RECORDED[name][phase === 'leaves' ? 'iterate' : phase];
       const theirs =
@@ -171,7 +213,8 @@ try {
           ? ratioText(theirs.ms / mine.ms)
           : '—';
       const rss = typeof mine === 'object' ? `${mine.peakRssMb.toFixed(0)} MB` : '—';
-      const count = typeof mine === 'object' && phase !== 'load' ? String(mine.count) : '';
+      const count =
+        typeof mine === 'object' && phase !== 'load' && phase !== 'process' ? String(mine.count) : '';
       const label =
         referenceMissing === undefined ? cell(theirs) : theirs ? `${cell(theirs)} (recorded)` : '—';
       lines.push(`| ${name} | ${phase} | ${count} | ${cell(mine)} | ${rss} | ${label} | ${ratio} |`);
@@ -179,6 +222,15 @@ try {
   }
   if (referenceMissing !== undefined && trees.includes('product6x10')) {
     lines.push('', 'recorded reference peak memory, product6x10: 260 MB');
+  }
+  if (phases.includes('process')) {
+    const floor = runWhole('--version');
+    if (typeof floor === 'object') {
+      lines.push(
+        '',
+        `process start-up floor (baton --version, same shim): ${format(floor.ms)}, ${floor.peakRssMb.toFixed(0)} MB`,
+      );
+    }
   }
   lines.push(...notes.map((note) => `note: ${note}`));
   process.stdout.write(lines.join('\n') + '\n');

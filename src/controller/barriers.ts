@@ -1,6 +1,7 @@
 import { BatonError, errorMessage } from '../errors.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { JobSyncServer } from '../sync/job.ts';
+import type { SyncServer } from '../sync/server.ts';
 import { NAME_PATTERN } from '../sync/protocol.ts';
 import type { SyncRelease } from '../sync/client.ts';
 import type { BusyCount } from './busy.ts';
@@ -10,14 +11,6 @@ export interface BarrierGo {
   gen: number;
   members: string[];
   release: SyncRelease;
-}
-
-/** The hold, step and release operations of the job's sync server (its in-process API). */
-interface HoldControl {
-  hold(name: string): void;
-  holdAll(): void;
-  step(name?: string): { barrier: string; gen: number };
-  release(name?: string): { barrier: string; gen: number }[];
 }
 
 /**
@@ -124,8 +117,8 @@ export class BarrierDesk {
     return this.sync;
   }
 
-  private control(): HoldControl {
-    return this.server().server as unknown as HoldControl;
+  private control(): SyncServer {
+    return this.server().server;
   }
 }
 

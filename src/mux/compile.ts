@@ -3,7 +3,7 @@
  * once per leaf (path, environment, filters, fingerprint, name components, rank in path order), the
  * pools of the reference's `MuxTree`, the internal-filter masks and the path overrides.
  */
-import { environments } from './env.ts';
+import { EnvironmentCache } from './env.ts';
 import type { EnvEntry, NodeEnvironment } from './env.ts';
 import { compileSlots } from './expand.ts';
 import type { Pool, Product, SlotProgram } from './expand.ts';
@@ -57,31 +57,10 @@ export function nodePaths(root: MuxNode): Map<MuxNode, string> {
 
 export function compilePlan(root: MuxNode): VariantPlan {
   const paths = nodePaths(root);
-  const envs = environments(root, paths);
+  const envs = new EnvironmentCache(paths);
   const leafNodes = [...root.preorder()].filter((node) => node.isLeaf);
   const leafIndex = new Map(leafNodes.map((node, index) => [node, index]));
-  const leaves = leafNodes.map((node, index): CompiledLeaf => {
-    const path = paths.get(node)!;
-    const env = envs.get(node)!;
-    const names: string[] = [];
-    for (let current: MuxNode | null = node; current?.parent; current = current.parent)
-      names.push(current.name);
-    names.reverse();
-    return {
-      index,
-      node,
-      path,
-      pathSlash: path + '/',
-      names,
-      env,
-      entries: env.entries,
-      clashes: NO_CLASHES,
-      filterOnly: [...env.filterOnly].sort(compareCodePoints),
-      filterOut: [...env.filterOut].sort(compareCodePoints),
-      fingerprint: leafFingerprint(path, env.entries.values(), env.filterOnly, env.filterOut),
-      rank: 0,
-    };
-  });
+  const leaves = leafNodes.map((node, index) => new LeafRecord(index, node, paths.get(node)!, envs));
   const byPath = [...leaves].sort((a, b) => compareCodePoints(a.path, b.path));
   byPath.forEach((leaf, position) => {
     const previous = byPath[position - 1];
@@ -92,6 +71,57 @@ export function compilePlan(root: MuxNode): VariantPlan {
   const program = compileSlots(product, masks);
   const overrides = planOverrides(root, leaves, paths);
   return { root, leaves, product, program, masks, overrides, paths };
+}
+
+/**
+ * A compiled leaf whose values, environment and fingerprint are computed on first use: loading a wide
+ * tree then costs its filters only, and each leaf's values are built once when a variant needs them.
+ */
+class LeafRecord implements CompiledLeaf {
+  readonly index: number;
+  readonly node: MuxNode;
+  readonly path: string;
+  readonly pathSlash: string;
+  readonly names: readonly string[];
+  readonly filterOnly: readonly string[];
+  readonly filterOut: readonly string[];
+  clashes: ReadonlyMap<string, readonly OverrideRule[]> = NO_CLASHES;
+  rank = 0;
+  private readonly envs: EnvironmentCache;
+  private fingerprintText: string | undefined;
+
+  constructor(index: number, node: MuxNode, path: string, envs: EnvironmentCache) {
+    this.index = index;
+    this.node = node;
+    this.path = path;
+    this.pathSlash = path + '/';
+    this.envs = envs;
+    const names: string[] = [];
+    for (let current: MuxNode | null = node; current?.parent; current = current.parent)
+      names.push(current.name);
+    this.names = names.reverse();
+    const filters = envs.filters(node);
+    this.filterOnly = [...filters.only].sort(compareCodePoints);
+    this.filterOut = [...filters.out].sort(compareCodePoints);
+  }
+
+  get env(): NodeEnvironment {
+    return this.envs.of(this.node);
+  }
+
+  get entries(): ReadonlyMap<string, EnvEntry> {
+    return this.envs.entries(this.node);
+  }
+
+  get fingerprint(): string {
+    this.fingerprintText ??= leafFingerprint(
+      this.path,
+      this.entries.values(),
+      this.filterOnly,
+      this.filterOut,
+    );
+    return this.fingerprintText;
+  }
 }
 
 /** The pools of `MuxTree(node)`: walking pre-order, stopping at leaves and at `!mux` nodes. */

@@ -247,7 +247,7 @@ class TreeBuilder extends OverrideBuilder {
         'MUX_BAD_TAG',
         'other',
         `${item.tag}: invalid regular expression '${argument}': ${error.message}`,
-        item.pos,
+        patternPosition(item.pair.value, error.offset) ?? item.pos,
       );
     }
   }
@@ -292,4 +292,10 @@ class TreeBuilder extends OverrideBuilder {
     }
     return current;
   }
+}
+
+// Where in the file a regex problem at `offset` of a one-line plain or quoted pattern is (else undefined).
+function patternPosition(value: YamlSyntax, offset: number): SyntaxPos | undefined {
+  if (value.kind !== 'scalar' || value.text.includes('\n')) return undefined;
+  return { line: value.pos.line, col: value.pos.col + offset + (value.plain ? 0 : 1) };
 }

@@ -22,23 +22,61 @@ export interface NodeEnvironment {
   filterOut: Set<string>;
 }
 
-/** Environments of every node of the tree, computed once top-down. */
-export function environments(root: MuxNode, paths: Map<MuxNode, string>): Map<MuxNode, NodeEnvironment> {
-  const result = new Map<MuxNode, NodeEnvironment>();
-  for (const node of root.preorder()) {
-    const parent = node.parent ? result.get(node.parent) : undefined;
-    const entries = new Map(parent?.entries);
-    const origin = paths.get(node)!;
-    for (const [key, value] of node.values) {
-      const inherited = entries.get(key)?.value;
-      const joined = Array.isArray(value) && Array.isArray(inherited) ? [...inherited, ...value] : value;
-      entries.set(key, { key, value: joined, origin });
-    }
-    result.set(node, {
-      entries,
-      filterOnly: new Set([...(parent?.filterOnly ?? []), ...node.filterOnly.map((filter) => filter.path)]),
-      filterOut: new Set([...(parent?.filterOut ?? []), ...node.filterOut.map((filter) => filter.path)]),
-    });
+const NO_FILTERS: ReadonlySet<string> = new Set();
+
+/**
+ * Environments of the nodes of a tree, each computed on first use from its parent's (what loading needs is
+ * only the internal filters; values and their origins wait for a variant's params, env or id).
+ */
+export class EnvironmentCache {
+  private readonly entriesOf = new Map<MuxNode, Map<string, EnvEntry>>();
+  private readonly filtersOf = new Map<MuxNode, { only: ReadonlySet<string>; out: ReadonlySet<string> }>();
+  private readonly paths: Map<MuxNode, string>;
+
+  constructor(paths: Map<MuxNode, string>) {
+    this.paths = paths;
   }
-  return result;
+
+  /** The node's environment: values with their origins, and the internal filters along its path. */
+  of(node: MuxNode): NodeEnvironment {
+    const { only, out } = this.filters(node);
+    return { entries: this.entries(node), filterOnly: new Set(only), filterOut: new Set(out) };
+  }
+
+  entries(node: MuxNode): Map<string, EnvEntry> {
+    const known = this.entriesOf.get(node);
+    if (known) return known;
+    const chain: MuxNode[] = [];
+    let start: Map<string, EnvEntry> | undefined;
+    for (let current: MuxNode | null = node; current; current = current.parent) {
+      start = this.entriesOf.get(current);
+      if (start) break;
+      chain.push(current);
+    }
+    let entries = start ?? new Map<string, EnvEntry>();
+    for (let index = chain.length - 1; index >= 0; index--) {
+      const current = chain[index];
+      entries = new Map(entries);
+      const origin = this.paths.get(current)!;
+      for (const [key, value] of current.values) {
+        const inherited = entries.get(key)?.value;
+        const joined = Array.isArray(value) && Array.isArray(inherited) ? [...inherited, ...value] : value;
+        entries.set(key, { key, value: joined, origin });
+      }
+      this.entriesOf.set(current, entries);
+    }
+    return entries;
+  }
+
+  /** The internal filters along the node's path (shared with the parent's when the node adds none). */
+  filters(node: MuxNode): { only: ReadonlySet<string>; out: ReadonlySet<string> } {
+    const known = this.filtersOf.get(node);
+    if (known) return known;
+    const parent = node.parent ? this.filters(node.parent) : { only: NO_FILTERS, out: NO_FILTERS };
+    const add = (inherited: ReadonlySet<string>, own: readonly { path: string }[]) =>
+      own.length === 0 ? inherited : new Set([...inherited, ...own.map((filter) => filter.path)]);
+    const result = { only: add(parent.only, node.filterOnly), out: add(parent.out, node.filterOut) };
+    this.filtersOf.set(node, result);
+    return result;
+  }
 }

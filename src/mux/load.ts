@@ -9,14 +9,17 @@ import { BudgetExceeded } from './construct-base.ts';
 import { Diagnostics } from './diagnostics.ts';
 import type { IncludeSite, MuxDiagnostic, SourceRef } from './diagnostics.ts';
 import { parseYaml } from './parse.ts';
+import { ReadRefused } from './read-refused.ts';
 import { MuxNode } from './tree.ts';
 
 /** How the loader reads files; tests pass an in-memory one. */
 export interface MuxFileReader {
-  /** The file's text, or undefined when there is no such file. Throws when it exists but cannot be read. */
-  readText(path: string): string | undefined;
-  /** The file's size in bytes, when known without reading it (lets huge files be refused unread). */
-  sizeOf?(path: string): number | undefined;
+  /**
+   * The file's text, or undefined when there is no such file. Throws when it exists but cannot be read; a
+   * reader of real files throws `ReadRefused` for what is not a regular file and stops reading past
+   * `maxBytes` (the loader checks the text's size again, so a reader may ignore the bound).
+   */
+  readText(path: string, maxBytes?: number): string | undefined;
 }
 
 export interface LoadOptions {
@@ -116,7 +119,11 @@ class Loader {
     };
   }
 
-  private spend(kind: 'nodes' | 'alias' | 'includes', count: number, at: SourceRef): void {
+  private spend(
+    kind: 'nodes' | 'alias' | 'includes',
+    count: number,
+    at: SourceRef | (() => SourceRef),
+  ): void {
     this.spent[kind] += count;
     if (this.spent[kind] <= this.limits[kind]) return;
     const what = {
@@ -126,7 +133,7 @@ class Loader {
     }[kind];
     throw new BudgetExceeded(
       `more than ${this.limits[kind]} ${what}: the input is too large (or an alias bomb)`,
-      at,
+      typeof at === 'function' ? at() : at,
     );
   }
 
@@ -166,12 +173,7 @@ class Loader {
     if (cached !== undefined) return cached;
     const site = includedAt ?? { file, line: 1, col: 1, chain: [] };
     try {
-      const size = this.reader.sizeOf?.(file);
-      if (size !== undefined && size > this.maxFileBytes) {
-        this.tooLarge(file, size, site);
-        return undefined;
-      }
-      const text = this.reader.readText(file);
+      const text = this.reader.readText(file, this.maxFileBytes);
       if (text === undefined) {
         if (includedAt) {
           const message = `File '${file}' included from '${includedAt.file}' does not exist.`;
@@ -187,12 +189,16 @@ class Loader {
         return undefined;
       }
       if (Buffer.byteLength(text) > this.maxFileBytes) {
-        this.tooLarge(file, Buffer.byteLength(text), site);
+        this.tooLarge(file, site);
         return undefined;
       }
       this.sources.set(file, text);
       return text;
     } catch (error) {
+      if (error instanceof ReadRefused && error.reason === 'too-large') {
+        this.tooLarge(file, site);
+        return undefined;
+      }
       this.diagnostics.error(
         'FILE_UNREADABLE',
         'other',
@@ -207,8 +213,8 @@ class Loader {
     return this.diagnostics.errors.length > count;
   }
 
-  private tooLarge(file: string, size: number, site: SourceRef | undefined): void {
-    const message = `'${file}' is ${size} bytes, more than the ${this.maxFileBytes} bytes a multiplex file may have`;
+  private tooLarge(file: string, site: SourceRef | undefined): void {
+    const message = `'${file}' is larger than the ${this.maxFileBytes} bytes a multiplex file may have`;
     this.diagnostics.error('MUX_TOO_LARGE', 'other', message, site);
   }
 

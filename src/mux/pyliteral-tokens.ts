@@ -1,4 +1,5 @@
 /** The tokens of Python's expression syntax that literals use (numbers, strings, names, brackets). */
+import { lookupUnicodeName } from './unicode-names.ts';
 import { PyComplex, PyFloat, pyInt } from './values.ts';
 import type { PyValue } from './values.ts';
 
@@ -157,7 +158,14 @@ function readEscape(text: string, at: number, bytes: boolean, codes: number[]): 
     codes.push(code);
     return at + 2 + width;
   }
-  if (next === 'N' && !bytes) throw new NotLiteral();
+  if (next === 'N' && !bytes) {
+    const end = text.indexOf('}', at + 3);
+    if (text[at + 2] !== '{' || end < 0) throw new NotLiteral();
+    const code = lookupUnicodeName(text.slice(at + 3, end));
+    if (code === undefined) throw new NotLiteral();
+    codes.push(code);
+    return end + 1;
+  }
   codes.push(0x5c);
   return at + 1;
 }

@@ -1,18 +1,22 @@
 /**
  * A barrier and its generations (B3): who arrived, when, with what data, and the one outcome of each
  * generation (B5), kept after release so that late or re-sent waits get it replayed (B4).
- * The outcome line is built once per generation; each waiter only adds its `waited_ms` and `id` (T2).
+ * The outcome is encoded once per generation: its data as one buffer every waiter is sent as it is, and a head
+ * line to which each waiter only adds its `waited_ms` and `id` (T2, B7).
  */
 import { formatLine } from './codec.ts';
 import type { FieldValue } from './codec.ts';
-import type { OutcomeKind } from './protocol.ts';
+import type { ErrReason, OutcomeKind } from './protocol.ts';
 import { OUTCOME_VERB } from './protocol.ts';
 
 /** Whoever receives the lines that end a wait: a session, attached to a connection or holding them for a resume. */
 export interface Waiter {
   readonly member: string;
-  /** Deliver the line(s) that end this member's wait on `barrier`; called synchronously during a release. */
-  deliverOutcome(barrier: string, gen: number, text: string): void;
+  /**
+   * Deliver what ends this member's wait on `barrier`: the generation's `DATA` lines (one buffer shared by every
+   * waiter, when there is data) and then the outcome line; called synchronously during a release.
+   */
+  deliverOutcome(barrier: string, gen: number, data: Buffer | undefined, line: string): void;
 }
 
 export interface Arrival {
@@ -30,8 +34,8 @@ export interface Outcome {
   resolvedAt: number;
   /** The outcome line without `waited_ms`, `id` and the newline. */
   head: string;
-  /** `DATA` lines sent before a `GO` whose data is too large to go inline, without their `id`. */
-  dataLines: string[];
+  /** The `DATA` lines sent before a `GO` whose data is too large to go inline, encoded once; they carry no `id`. */
+  data: Buffer | undefined;
   by?: string;
   reason?: string;
   member?: string;
@@ -54,6 +58,10 @@ export class Generation {
   deadlineAt: number | undefined;
   timeoutMs: number | undefined;
   dataBytes = 0;
+  /** Every member arrived but the barrier is held: it waits for a step or a release. */
+  held = false;
+  /** What was left of the deadline when the generation was held (a held generation does not time out). */
+  suspendedMs: number | undefined;
   firstArrivalAt: number | undefined;
   lastArrivalAt: number | undefined;
   outcome: Outcome | undefined;
@@ -83,7 +91,11 @@ export class Generation {
   }
 
   /** Why `member` may not join with this `count` and `members=`, if it may not (B1, B6). */
-  refusal(member: string, count: number | undefined, members: readonly string[] | undefined) {
+  refusal(
+    member: string,
+    count: number | undefined,
+    members: readonly string[] | undefined,
+  ): { reason: ErrReason; fields: Record<string, FieldValue> } | undefined {
     if (count !== undefined && count !== this.count)
       return { reason: 'count-mismatch', fields: { expected: this.count } };
     if (members && !sameMembers(members, this.members)) {
@@ -93,16 +105,28 @@ export class Generation {
     return undefined;
   }
 
-  /** Members of a fixed list that have not arrived; for a count-only barrier, the `candidates` that have not. */
-  missing(candidates: Iterable<string> = []): string[] {
+  /**
+   * Members of a fixed list that have not arrived; for a count-only barrier, the `candidates` that have not. At
+   * most `limit` names, so that the cost is that of the list and not of every session; `more` says it was cut.
+   */
+  missing(candidates: Iterable<string>, limit: number): { names: string[]; more: boolean } {
     const pool = this.members ?? candidates;
-    const missing: string[] = [];
-    for (const member of pool)
-      if (!this.arrivals.has(member) && !missing.includes(member)) missing.push(member);
-    return missing;
+    const names: string[] = [];
+    const listed = new Set<string>();
+    for (const member of pool) {
+      if (this.arrivals.has(member) || listed.has(member)) continue;
+      if (names.length === limit) return { names, more: true };
+      names.push(member);
+      listed.add(member);
+    }
+    return { names, more: false };
   }
 
-  /** Record the outcome and build its shared line; delivery is the caller's (`deliverAll`). */
+  get isFull(): boolean {
+    return this.arrivals.size >= this.count;
+  }
+
+  /** Record the outcome and encode it once; delivery is the caller's (`deliverAll`). */
   resolve(
     kind: OutcomeKind,
     now: number,
@@ -111,35 +135,45 @@ export class Generation {
   ): Outcome {
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = undefined;
-    const dataLines: string[] = [];
+    this.held = false;
     const dataFields: Record<string, FieldValue> = {};
-    if (kind === 'go') Object.assign(fields, this.goFields(dataFields, dataLines));
+    let data: Buffer | undefined;
+    if (kind === 'go') {
+      const go = this.goFields(dataFields);
+      Object.assign(fields, go.fields);
+      data = go.data;
+    }
     const head = formatLine(OUTCOME_VERB[kind], [this.barrier], {
       gen: this.gen,
       ...fields,
       ...dataFields,
     }).slice(0, -1);
-    this.outcome = { kind, resolvedAt: now, head, dataLines, ...extra };
+    // The encoded outcome holds the data now: the arrivals' own copies go.
+    for (const arrival of this.arrivals.values()) arrival.data = undefined;
+    this.outcome = { kind, resolvedAt: now, head, data, ...extra };
     return this.outcome;
   }
 
-  /** Send the outcome to every waiter, synchronously, one write each: no await on the release path (T2). */
+  /** Send the outcome to every waiter, synchronously, one pass: no await on the release path (T2). */
   deliverAll(now: number): void {
+    const data = this.outcome!.data;
     for (const arrival of this.arrivals.values()) {
       const waiter = arrival.waiter;
       if (waiter === undefined) continue;
       arrival.waiter = undefined;
-      waiter.deliverOutcome(this.barrier, this.gen, this.lineFor(arrival.requestId, now - arrival.arrivedAt));
+      waiter.deliverOutcome(
+        this.barrier,
+        this.gen,
+        data,
+        this.lineFor(arrival.requestId, now - arrival.arrivedAt),
+      );
     }
   }
 
-  /** The outcome as one member sees it: any `DATA` lines, then the outcome line with its own wait time and id. */
+  /** The outcome line as one member sees it, with its own wait time and id; the shared `data` goes before it. */
   lineFor(requestId: string | undefined, waitedMs: number): string {
-    const outcome = this.outcome!;
     const tail = requestId === undefined ? '\n' : ' id=' + requestId + '\n';
-    let text = '';
-    for (const data of outcome.dataLines) text += data + tail;
-    return text + outcome.head + ' waited_ms=' + Math.max(0, Math.round(waitedMs)) + tail;
+    return this.outcome!.head + ' waited_ms=' + Math.max(0, Math.round(waitedMs)) + tail;
   }
 
   /** `spread_ms`: first to last arrival (O3). */
@@ -148,24 +182,39 @@ export class Generation {
     return Math.round((this.lastArrivalAt - this.firstArrivalAt) * 1000) / 1000;
   }
 
-  private goFields(dataFields: Record<string, FieldValue>, dataLines: string[]): Record<string, FieldValue> {
+  private goFields(dataFields: Record<string, FieldValue>): {
+    fields: Record<string, FieldValue>;
+    data: Buffer | undefined;
+  } {
     const names = [...this.arrivals.keys()].join(',');
     const fields: Record<string, FieldValue> =
       names.length <= INLINE_MEMBERS_BYTES ? { members: names } : { members_count: this.arrivals.size };
     let total = 0;
     for (const arrival of this.arrivals.values()) total += arrival.data?.length ?? 0;
+    if (total <= INLINE_DATA_BYTES) {
+      for (const arrival of this.arrivals.values())
+        if (arrival.data !== undefined) dataFields['data.' + arrival.member] = arrival.data;
+      return { fields, data: undefined };
+    }
+    const heads: [string, string][] = [];
+    let size = 0;
     for (const arrival of this.arrivals.values()) {
       if (arrival.data === undefined) continue;
-      if (total <= INLINE_DATA_BYTES) dataFields['data.' + arrival.member] = arrival.data;
-      else
-        dataLines.push(
-          formatLine('DATA', [this.barrier], { gen: this.gen, member: arrival.member }).slice(0, -1) +
-            ' ' +
-            arrival.data,
-        );
+      const head =
+        formatLine('DATA', [this.barrier], { gen: this.gen, member: arrival.member }).slice(0, -1) + ' ';
+      heads.push([head, arrival.data]);
+      size += head.length + Buffer.byteLength(arrival.data) + 1;
     }
-    if (dataLines.length > 0) fields.data_lines = dataLines.length;
-    return fields;
+    // Written straight into one buffer, with no intermediate string: names are ASCII, data as received.
+    const data = Buffer.allocUnsafe(size);
+    let offset = 0;
+    for (const [head, payload] of heads) {
+      offset += data.write(head, offset, 'latin1');
+      offset += data.write(payload, offset, 'utf8');
+      data[offset++] = 0x0a;
+    }
+    fields.data_lines = heads.length;
+    return { fields, data };
   }
 }
 

@@ -16,8 +16,11 @@ export interface LineParserOptions {
 
 export class LineParser {
   private readonly options: LineParserOptions;
-  private pending: Buffer[] = [];
+  /** The bytes of the line being read, in `pending[0, pendingBytes)`; grown by doubling, so appending is linear. */
+  private pending = Buffer.alloc(0);
   private pendingBytes = 0;
+  /** The limit of the line being read once it is known (decided once per line, from its first word). */
+  private lineLimit: number | undefined;
   private stopped = false;
 
   constructor(options: LineParserOptions) {
@@ -28,40 +31,36 @@ export class LineParser {
     let start = 0;
     while (!this.stopped && start < chunk.length) {
       const newline = chunk.indexOf(0x0a, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (
+        this.pendingBytes + (end - start) > this.options.maxLineBytes &&
+        this.overLimit(chunk, start, end)
+      ) {
+        this.overflow();
+        return;
+      }
       if (newline === -1) {
-        const rest = chunk.length - start;
-        if (
-          this.pendingBytes + rest > this.options.maxLineBytes &&
-          this.pendingBytes + rest > this.limitOf(chunk, start)
-        ) {
-          this.overflow();
-          return;
-        }
-        this.pending.push(chunk.subarray(start));
-        this.pendingBytes += rest;
+        this.append(chunk, start, end);
         return;
       }
       let line = chunk.subarray(start, newline);
       if (this.pendingBytes > 0) {
-        this.pending.push(line);
-        line = Buffer.concat(this.pending, this.pendingBytes + line.length);
-        this.pending = [];
-        this.pendingBytes = 0;
+        this.append(chunk, start, newline);
+        line = this.pending.subarray(0, this.pendingBytes);
       }
-      const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
-      if (end > this.options.maxLineBytes && end > this.limitOf(line, 0)) {
-        this.overflow();
-        return;
-      }
+      const length = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+      this.pendingBytes = 0;
+      this.lineLimit = undefined;
+      if (this.pending.length > this.options.maxLineBytes * 2) this.pending = Buffer.alloc(0);
       start = newline + 1;
-      this.options.onLine(line.toString('utf8', 0, end));
+      this.options.onLine(line.toString('utf8', 0, length));
     }
   }
 
   /** Ignore any further input (the connection is closing). */
   stop(): void {
     this.stopped = true;
-    this.pending = [];
+    this.pending = Buffer.alloc(0);
     this.pendingBytes = 0;
   }
 
@@ -70,12 +69,32 @@ export class LineParser {
     this.options.onOverflow();
   }
 
-  // The limit of the line being read, which depends on its first word; only asked once a line is long.
+  private append(chunk: Buffer, start: number, end: number): void {
+    const needed = this.pendingBytes + (end - start);
+    if (needed > this.pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.pending.length * 2, 256));
+      this.pending.copy(grown, 0, 0, this.pendingBytes);
+      this.pending = grown;
+    }
+    chunk.copy(this.pending, this.pendingBytes, start, end);
+    this.pendingBytes = needed;
+  }
+
+  // Whether the line, `chunk[start, end)` added to what is pending, passes its limit (a trailing `\r` is free).
+  private overLimit(chunk: Buffer, start: number, end: number): boolean {
+    this.lineLimit ??= this.limitOf(chunk, start);
+    let length = this.pendingBytes + (end - start);
+    const last = end > start ? chunk[end - 1] : this.pending[this.pendingBytes - 1];
+    if (end < chunk.length && last === 0x0d) length--;
+    return length > this.lineLimit;
+  }
+
+  // The limit of the line being read, which depends on its first word; asked once a line is long, once per line.
   private limitOf(chunk: Buffer, start: number): number {
     const { longLine, maxLineBytes } = this.options;
     if (!longLine) return maxLineBytes;
-    const head = Buffer.concat([...this.pending, chunk.subarray(start, start + 32)])
-      .subarray(0, 32)
+    const fromPending = this.pending.subarray(0, Math.min(this.pendingBytes, 32));
+    const head = Buffer.concat([fromPending, chunk.subarray(start, start + 32 - fromPending.length)])
       .toString('latin1')
       .trimStart()
       .toUpperCase();

@@ -1,6 +1,7 @@
 /**
  * The server end of one TCP (or TLS) connection: line framing with the limits of P1/S4, writes with a bound
- * on unread output, and closing with an `ERR` line. What the lines mean is the server's.
+ * on unread output, closing with an `ERR` line, and pausing its input while a long answer is written in parts
+ * (so that answers keep the order of requests). What the lines mean is the server's.
  */
 import type { Socket } from 'node:net';
 import { LineParser } from './codec.ts';
@@ -25,15 +26,22 @@ export class Connection implements Link {
   private readonly parser: LineParser;
   private readonly maxQueuedBytes: number;
   private authTimer: NodeJS.Timeout | undefined;
+  /** Lines received while an answer is being written in parts; undefined when none is. */
+  private deferred: string[] | undefined;
+  private readonly onLine: (line: string) => void;
 
   constructor(id: number, socket: Socket, limits: SyncLimits, handlers: ConnectionHandlers) {
     this.id = id;
     this.socket = socket;
     this.maxQueuedBytes = limits.maxQueuedBytes;
+    this.onLine = (line) => {
+      if (this.deferred) this.deferred.push(line);
+      else handlers.onLine(this, line);
+    };
     this.parser = new LineParser({
       maxLineBytes: limits.maxLineBytes,
       longLine: { verb: 'WAIT', maxBytes: maxWaitLineBytes(limits) },
-      onLine: (line) => handlers.onLine(this, line),
+      onLine: (line) => this.onLine(line),
       onOverflow: () => this.closeWith('line-too-long'),
     });
     socket.setNoDelay(true);
@@ -59,7 +67,23 @@ export class Connection implements Link {
     this.authTimer = undefined;
   }
 
-  send(text: string): void {
+  /**
+   * Hold further requests until the returned function is called: the answer in progress is written over several
+   * turns of the event loop. Input is paused meanwhile; lines already read wait, in order.
+   */
+  defer(): () => void {
+    this.deferred = [];
+    this.socket.pause();
+    return () => {
+      const lines = this.deferred ?? [];
+      this.deferred = undefined;
+      while (lines.length > 0 && this.deferred === undefined && !this.closing) this.onLine(lines.shift()!);
+      if (this.deferred !== undefined) (this.deferred as string[]).unshift(...lines);
+      else if (!this.closing) this.socket.resume();
+    };
+  }
+
+  send(text: string | Buffer): void {
     if (this.closing) return;
     if (this.socket.writableLength > this.maxQueuedBytes) {
       this.closing = true;

@@ -1,17 +1,19 @@
 /**
- * What each verb does (spec 8.1-8.5). A bad request gets an `ERR` line and the connection lives on (P2);
- * only a failed or missing authentication closes it (S2). Every answering line echoes the request's `id` (P3).
+ * What each verb does (spec 8.1-8.5), and the protocol text of every answer: the registry returns typed results,
+ * printed here. A bad request gets an `ERR` line and the connection lives on (P2); before a valid `HELLO` only
+ * `HELLO` is accepted, anything else closes the connection (S2). Every answering line echoes the request's `id` (P3).
  */
-import { tokensEqual } from './auth.ts';
 import { formatError, formatLine, parseMessage } from './codec.ts';
 import type { Connection } from './connection.ts';
 import type { SyncEventLog } from './events.ts';
+import { hello } from './handshake.ts';
 import type { SyncLimits } from './limits.ts';
 import type { Message } from './protocol.ts';
-import { HELP_LINES, PROTOCOL_VERSION } from './protocol.ts';
-import type { BarrierRegistry } from './registry.ts';
+import { HELP_LINES } from './protocol.ts';
+import type { BarrierRegistry, CancelResult, WaitResult } from './registry.ts';
 import { Refusal, encodedField, nameArg, nameField, parseWait, positiveInt, requestId } from './requests.ts';
 import type { Session, SessionTable } from './session.ts';
+import type { BarrierStatus } from './status.ts';
 
 export interface ServerContext {
   serverId: string;
@@ -22,6 +24,8 @@ export interface ServerContext {
   sessions: SessionTable;
   registry: BarrierRegistry;
   log: SyncEventLog;
+  /** Count an authenticated connection among the members; false when every place is taken (unless `force`). */
+  admit(connection: Connection, force?: boolean): boolean;
 }
 
 type Handler = (
@@ -38,15 +42,13 @@ export function dispatchLine(context: ServerContext, connection: Connection, lin
   if (message === undefined) return;
   const id = requestId(message);
   const session = connection.session;
-  if (session) context.sessions.touch(session);
   try {
     if (message.verb === 'HELLO') return hello(context, connection, message, id);
-    if (message.verb === 'HELP') return help(connection, id);
-    if (message.verb === 'PING') return connection.send(formatLine('PONG', [], { t: Date.now(), id }));
     if (session === undefined) {
       context.log.record('auth-fail', { conn: connection.id, reason: 'no-hello' });
       return connection.closeWith('auth');
     }
+    context.sessions.touch(session);
     const handler = HANDLERS[message.verb];
     if (handler === undefined)
       return connection.send(formatLine('ERR', ['unknown-verb', verbText(message.verb)], { id }));
@@ -58,24 +60,19 @@ export function dispatchLine(context: ServerContext, connection: Connection, lin
 }
 
 const HANDLERS: Record<string, Handler | undefined> = {
-  WAIT(context, connection, session, message) {
-    const reply = context.registry.wait(session, parseWait(message, session.scope), connection.id);
-    if (reply !== '') connection.send(reply);
+  WAIT(context, connection, session, message, id) {
+    const result = context.registry.wait(session, parseWait(message, session.scope), connection.id);
+    sendWait(connection, result, id);
   },
   CANCEL(context, connection, session, message, id) {
-    connection.send(context.registry.cancel(session, nameArg(message), id, connection.id));
+    sendCancel(connection, context.registry.cancel(session, nameArg(message), connection.id), id);
   },
   ABORT(context, connection, session, message, id) {
     const name = nameArg(message);
     const reason = encodedField(message, 'reason');
-    const result = context.registry.abort(
-      name,
-      session.member,
-      reason,
-      nameField(message, 'scope') ?? session.scope,
-    );
-    if (result === 'too-many-barriers')
-      throw new Refusal(result, { limit: String(context.limits.maxBarriers) });
+    const scope = nameField(message, 'scope') ?? session.scope;
+    const result = context.registry.abort(name, session.member, reason, scope);
+    if (result.kind === 'refused') return connection.send(formatError(result.reason, result.fields, id));
     connection.send(formatLine('OK', ['ABORT', name], { gen: result.gen, id }));
   },
   FAIL(context, connection, session, message, id) {
@@ -102,7 +99,39 @@ const HANDLERS: Record<string, Handler | undefined> = {
       const session = context.sessions.byName(member);
       return session !== undefined && session.link === undefined;
     };
-    connection.send(context.registry.status(name, gen, isAway, id) + formatLine('END', [], { id }));
+    const names = name === undefined ? context.registry.names() : [name];
+    const chunk = Math.max(1, context.limits.statusChunkBarriers);
+    const lines = (from: number) => {
+      let text = '';
+      for (let index = from; index < Math.min(from + chunk, names.length); index++) {
+        const status = context.registry.statusOf(names[index], gen, isAway);
+        if (status) text += formatStatus(status, id);
+      }
+      return text;
+    };
+    if (names.length <= chunk) return connection.send(lines(0) + formatLine('END', [], { id }));
+    // A long answer goes out a chunk of barriers per turn of the event loop: heartbeats are never starved.
+    const resume = connection.defer();
+    const next = (from: number) => {
+      if (connection.isClosing) return resume();
+      const text = lines(from);
+      if (from + chunk < names.length) {
+        connection.send(text);
+        setImmediate(next, from + chunk);
+        return;
+      }
+      connection.send(text + formatLine('END', [], { id }));
+      resume();
+    };
+    next(0);
+  },
+  HELP(_context, connection, _session, _message, id) {
+    let text = '';
+    for (const line of HELP_LINES) text += 'HELP ' + line + (id === undefined ? '' : ' id=' + id) + '\n';
+    connection.send(text + formatLine('END', [], { id }));
+  },
+  PING(_context, connection, _session, _message, id) {
+    connection.send(formatLine('PONG', [], { t: Date.now(), id }));
   },
   BYE(context, connection, session, _message, id) {
     if (session.pending.size > 0) context.registry.memberLost(session, 'bye', { listed: false });
@@ -113,68 +142,60 @@ const HANDLERS: Record<string, Handler | undefined> = {
   },
 };
 
-function hello(
-  context: ServerContext,
-  connection: Connection,
-  message: Message,
-  id: string | undefined,
-): void {
-  if (connection.session) throw new Refusal('already-hello');
-  if (!tokensEqual(message.fields.token ?? '', context.token)) {
-    context.log.record('auth-fail', { conn: connection.id, reason: 'bad-token' });
-    return connection.closeWith('auth');
+function sendWait(connection: Connection, result: WaitResult, id: string | undefined): void {
+  switch (result.kind) {
+    case 'refused':
+      return connection.send(formatError(result.reason, result.fields, id));
+    case 'queued':
+      return connection.send(
+        formatLine('QUEUED', [result.barrier], {
+          gen: result.gen,
+          arrived: `${result.arrived}/${result.count}`,
+          id,
+        }),
+      );
+    case 'replay': {
+      const data = result.generation.outcome!.data;
+      if (data) connection.send(data);
+      return connection.send(result.generation.lineFor(id, result.waitedMs));
+    }
+    case 'released':
+      return;
   }
-  if (message.args[0] !== String(PROTOCOL_VERSION))
-    throw new Refusal('unsupported-version', { supported: String(PROTOCOL_VERSION) });
-  const member = nameField(message, 'member');
-  if (member === undefined) throw new Refusal('bad-request', { field: 'member' });
-  const scope = nameField(message, 'scope');
-  const sessionToken = message.fields.session;
-  const common = {
-    server: context.serverId,
-    member,
-    heartbeat_ms: context.heartbeatMs,
-    grace_ms: context.graceMs,
-    max_data: context.limits.maxDataBytes,
-  };
-  if (sessionToken === undefined || sessionToken === '-' || sessionToken === '') {
-    if (context.sessions.byName(member)) throw new Refusal('duplicate-member');
-    connection.authenticated();
-    const session = context.sessions.create(member, scope, connection);
-    connection.session = session;
-    connection.send(
-      formatLine('WELCOME', [String(PROTOCOL_VERSION)], { ...common, session: session.token, id }),
-    );
-    return;
-  }
-  const session = context.sessions.byTokenValue(sessionToken);
-  if (session === undefined || session.member !== member) {
-    throw new Refusal(context.sessions.isExpired(sessionToken) ? 'session-expired' : 'unknown-session');
-  }
-  connection.authenticated();
-  connection.session = session;
-  context.sessions.attach(session, connection);
-  const pending = [...session.pending.keys()].join(',');
-  const resolved = session.resolvedAway.join(',');
-  connection.send(
-    formatLine('RESUMED', [String(PROTOCOL_VERSION)], {
-      ...common,
-      session: session.token,
-      pending,
-      resolved,
-      id,
-    }),
-  );
-  for (const text of session.outbox) connection.send(text);
-  session.outbox = [];
-  session.resolvedAway = [];
-  context.log.record('resume', { member, conn: connection.id, detail: { pending, resolved } });
 }
 
-function help(connection: Connection, id: string | undefined): void {
-  let text = '';
-  for (const line of HELP_LINES) text += 'HELP ' + line + (id === undefined ? '' : ' id=' + id) + '\n';
-  connection.send(text + formatLine('END', [], { id }));
+function sendCancel(connection: Connection, result: CancelResult, id: string | undefined): void {
+  if (result.kind === 'refused') return connection.send(formatError(result.reason, result.fields, id));
+  const { barrier, gen } = result;
+  connection.send(
+    formatLine('CANCELLED', [barrier], {
+      gen,
+      arrived: `${result.arrived}/${result.count}`,
+      waited_ms: result.waitedMs,
+      id: result.waitId,
+    }) + formatLine('OK', ['CANCEL', barrier], { gen, id }),
+  );
+}
+
+/** One `BARRIER` line of `STATUS`, printed from the typed status. */
+export function formatStatus(status: BarrierStatus, id: string | undefined): string {
+  return formatLine('BARRIER', [status.name], {
+    gen: status.gen,
+    state: status.state,
+    count: status.count,
+    arrived: status.arrived.join(','),
+    missing: status.missing.join(','),
+    missing_more: status.missingMore ? 1 : undefined,
+    missing_count: status.state === 'go' ? 0 : status.count - status.arrived.length,
+    lost: status.lost.join(','),
+    scope: status.scope,
+    by: status.by,
+    reason: status.reason,
+    age_ms: status.ageMs,
+    deadline_ms: status.deadlineMs,
+    holding: status.holding ? 1 : undefined,
+    id,
+  });
 }
 
 function scopeOf(message: Message, session: Session): string {

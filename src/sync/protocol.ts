@@ -70,7 +70,10 @@ export type ErrReason =
   | 'data-too-large'
   | 'not-waiting'
   | 'too-many-connections'
+  | 'too-many-unauthenticated'
   | 'too-many-barriers'
+  | 'count-too-large'
+  | 'barrier-held'
   | 'shutdown';
 
 /** What `HELP` prints, one line per verb (P4). */

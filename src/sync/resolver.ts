@@ -20,7 +20,11 @@ export interface ResolverOptions {
   log: SyncEventLog;
   now(): number;
   allowExtend: boolean;
+  /** Names listed in one `missing=` at most. */
+  maxListedMissing: number;
   candidates(scope: string | undefined): Iterable<string>;
+  /** A generation has its outcome and every waiter has it: the registry's book-keeping (holds, retained data). */
+  settled(barrier: Barrier, generation: Generation): void;
 }
 
 const PHASE = { go: 'go', aborted: 'abort', timeout: 'timeout', lost: 'lost' } as const;
@@ -43,23 +47,53 @@ export class Resolver {
     const at = now + request.timeoutMs;
     const pushesLater = request.extend && this.options.allowExtend && at > (generation.deadlineAt ?? 0);
     if (generation.deadlineAt !== undefined && !pushesLater) return;
-    if (generation.deadline) clearTimeout(generation.deadline);
     generation.deadlineAt = at;
     generation.timeoutMs = request.timeoutMs;
+    this.arm(barrier, generation, request.timeoutMs);
+  }
+
+  /** A held generation does not time out: keep what is left of its deadline. */
+  suspendDeadline(generation: Generation): void {
+    if (generation.deadline === undefined || generation.deadlineAt === undefined) return;
+    clearTimeout(generation.deadline);
+    generation.deadline = undefined;
+    generation.suspendedMs = Math.max(0, generation.deadlineAt - this.options.now());
+  }
+
+  /** A generation no longer held (an arrival withdrew) runs out the rest of its deadline. */
+  resumeDeadline(barrier: Barrier, generation: Generation): void {
+    const left = generation.suspendedMs;
+    generation.suspendedMs = undefined;
+    if (left === undefined) return;
+    generation.deadlineAt = this.options.now() + left;
+    this.arm(barrier, generation, left);
+  }
+
+  /** `missing=` by name (at most the listing limit) for a generation that is not released. */
+  missingOf(barrier: Barrier, generation: Generation): { names: string[]; more: boolean } {
+    return generation.missing(this.missingCandidates(barrier), this.options.maxListedMissing);
+  }
+
+  // Count-only barriers: the members that ever arrived here, then the live sessions of the barrier's scope.
+  *missingCandidates(barrier: Barrier): Iterable<string> {
+    yield* barrier.known;
+    yield* this.options.candidates(barrier.scope);
+  }
+
+  private arm(barrier: Barrier, generation: Generation, delayMs: number): void {
+    if (generation.deadline) clearTimeout(generation.deadline);
     generation.deadline = setTimeout(() => {
-      if (!generation.isOpen) return;
-      const missing = generation.missing(this.missingCandidates(barrier));
+      generation.deadline = undefined;
+      if (!generation.isOpen || generation.held) return;
+      const missing = this.missingOf(barrier, generation);
       this.resolve(barrier, generation, 'timeout', {
         arrived: [...generation.arrivals.keys()].join(','),
-        missing: missing.join(','),
+        missing: missing.names.join(','),
+        ...(missing.more ? { missing_more: 1 } : {}),
         missing_count: generation.count - generation.arrivals.size,
         after_ms: Math.round(this.options.now() - (generation.firstArrivalAt ?? generation.openedAt)),
       });
-    }, request.timeoutMs);
-  }
-
-  missingCandidates(barrier: Barrier): string[] {
-    return [...barrier.known, ...this.options.candidates(barrier.scope)];
+    }, delayMs);
   }
 
   resolve(barrier: Barrier, generation: Generation, kind: OutcomeKind, fields: OutcomeFields): void {
@@ -79,6 +113,7 @@ export class Resolver {
     generation.deliverAll(now);
     if (barrier.current === generation) barrier.current = undefined;
     for (const member of generation.arrivals.keys()) barrier.markSeen(member, generation.gen);
+    this.options.settled(barrier, generation);
   }
 
   /** One record per outcome, with the generation's arrival spread (O1, O3). */

@@ -20,7 +20,10 @@ import { SyncEventLog } from './events.ts';
 import { resolveLimits } from './limits.ts';
 import type { SyncLimits } from './limits.ts';
 import { BarrierRegistry } from './registry.ts';
+import type { ReleasedGeneration } from './registry.ts';
+import { isValidName } from './protocol.ts';
 import { SessionTable } from './session.ts';
+import type { BarrierStatus } from './status.ts';
 
 export interface SyncServerOptions {
   /** Where to listen, `HOST:PORT`. @default '127.0.0.1:0' */
@@ -55,6 +58,10 @@ export class SyncServer {
   private readonly server: Server;
   private readonly context: ServerContext;
   private readonly connections = new Set<Connection>();
+  /** Connections without a valid `HELLO` yet, oldest first (S4). */
+  private readonly unauthenticated = new Set<Connection>();
+  /** Authenticated connections: the ones `maxConnections` bounds. */
+  private readonly members = new Set<Connection>();
   private nextConnectionId = 1;
   private closed: Promise<void> | undefined;
 
@@ -107,7 +114,9 @@ export class SyncServer {
       allowExtend: options.allowExtend ?? true,
       candidates: (scope) => sessions.membersOf(scope),
     });
+    let instance: SyncServer | undefined = undefined;
     const context: ServerContext = {
+      admit: (connection, force) => instance!.admit(connection, force === true),
       serverId: 'baton-' + randomBytes(4).toString('hex'),
       token: options.token ?? generateToken(),
       heartbeatMs: options.heartbeatMs ?? 2_000,
@@ -136,10 +145,11 @@ export class SyncServer {
     });
     const bound = server.address();
     const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : listen;
-    const instance = new SyncServer(server, context, address, fingerprint);
-    server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => instance.accept(socket));
+    const started = new SyncServer(server, context, address, fingerprint);
+    instance = started;
+    server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => started.accept(socket));
     server.on('error', () => undefined);
-    return instance;
+    return started;
   }
 
   /** `HOST:PORT`, the value of `BATON_SYNC_ADDR`. */
@@ -147,12 +157,65 @@ export class SyncServer {
     return formatAddress(this.address);
   }
 
-  get stats(): { connections: number; sessions: number; barriers: number } {
+  get stats(): {
+    connections: number;
+    unauthenticated: number;
+    sessions: number;
+    barriers: number;
+    retainedDataBytes: number;
+  } {
     return {
       connections: this.connections.size,
+      unauthenticated: this.unauthenticated.size,
       sessions: this.context.sessions.size,
       barriers: this.context.registry.size,
+      retainedDataBytes: this.context.registry.retainedDataBytes,
     };
+  }
+
+  /**
+   * A breakpoint on barrier `name`, which need not exist yet: a generation whose members have all arrived is
+   * recorded `held` and waits for `step` or `release`, its deadline suspended. The hold stays for later generations.
+   */
+  hold(name: string): void {
+    this.context.registry.hold(checkedName(name));
+  }
+
+  /** Hold every barrier of the server, present and future. */
+  holdAll(): void {
+    this.context.registry.holdAll();
+  }
+
+  /**
+   * Release one held generation whose members have all arrived: `name`'s, or the oldest to become full. The hold
+   * stays. Throws `BARRIER_NOT_HELD` when there is none.
+   */
+  step(name?: string): ReleasedGeneration {
+    const released = this.context.registry.step(name === undefined ? undefined : checkedName(name));
+    if (released === undefined) {
+      throw new BatonError(
+        'BARRIER_NOT_HELD',
+        name === undefined
+          ? 'no held barrier is full'
+          : `barrier ${name} is not held with every member arrived`,
+        name === undefined ? {} : { barrier: name },
+      );
+    }
+    return released;
+  }
+
+  /** Stop holding `name` (without one: every barrier, ending `holdAll`) and release what was held and full. */
+  release(name?: string): ReleasedGeneration[] {
+    return this.context.registry.release(name === undefined ? undefined : checkedName(name));
+  }
+
+  /** The barriers as `STATUS` shows them (the protocol's `BARRIER` lines are printed from these). */
+  status(name?: string): BarrierStatus[] {
+    const isAway = (member: string) => {
+      const session = this.context.sessions.byName(member);
+      return session !== undefined && session.link === undefined;
+    };
+    return this.context.registry.status(name, undefined, isAway);
   }
 
   /** Stop: every client gets `ERR shutdown` and a close, so client libraries report a restart (F6). */
@@ -177,13 +240,32 @@ export class SyncServer {
       },
     });
     this.connections.add(connection);
-    if (this.connections.size > this.context.limits.maxConnections || this.closed) {
-      connection.closeWith(this.closed ? 'shutdown' : 'too-many-connections');
+    if (this.closed) return connection.closeWith('shutdown');
+    if (this.members.size >= this.context.limits.maxConnections)
+      return connection.closeWith('too-many-connections');
+    this.unauthenticated.add(connection);
+    // Unauthenticated connections have a smaller bound of their own; past it the oldest goes, never a member.
+    if (this.unauthenticated.size > this.context.limits.maxUnauthenticated) {
+      const oldest = this.unauthenticated.values().next().value!;
+      this.unauthenticated.delete(oldest);
+      this.context.log.record('auth-fail', { conn: oldest.id, reason: 'too-many-unauthenticated' });
+      oldest.closeWith('too-many-unauthenticated');
     }
+  }
+
+  // A connection said a valid HELLO: it leaves the unauthenticated ones and takes a member's place, if one is free.
+  private admit(connection: Connection, force: boolean): boolean {
+    this.unauthenticated.delete(connection);
+    connection.authenticated();
+    if (!force && this.members.size >= this.context.limits.maxConnections) return false;
+    this.members.add(connection);
+    return true;
   }
 
   private dropped(connection: Connection): void {
     this.connections.delete(connection);
+    this.unauthenticated.delete(connection);
+    this.members.delete(connection);
     const session = connection.session;
     if (session === undefined || this.closed) return;
     this.context.sessions.detach(session, connection);
@@ -192,6 +274,14 @@ export class SyncServer {
 
 export function startSyncServer(options: SyncServerOptions = {}): Promise<SyncServer> {
   return SyncServer.start(options);
+}
+
+function checkedName(name: string): string {
+  if (!isValidName(name))
+    throw new BatonError('BARRIER_BAD_NAME', `not a valid barrier name: ${JSON.stringify(name)}`, {
+      barrier: name,
+    });
+  return name;
 }
 
 function certificateFingerprint(cert: string | Buffer): string {

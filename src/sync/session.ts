@@ -9,12 +9,14 @@ import type { Waiter } from './barrier.ts';
 /** The server end of one connection, as a session sees it. */
 export interface Link {
   readonly id: number;
-  send(text: string): void;
+  send(text: string | Buffer): void;
   /** Send `ERR <reason>` and close. */
   closeWith(reason: string): void;
 }
 
 export type LostCause = 'disconnect' | 'heartbeat';
+
+const NO_MEMBERS: ReadonlySet<string> = new Set();
 
 /** Lost sessions remembered at most, oldest forgotten first. */
 const MAX_EXPIRED_TOKENS = 10_000;
@@ -26,8 +28,8 @@ export class Session implements Waiter {
   link: Link | undefined;
   /** Barrier name to the generation this member waits on there. */
   readonly pending = new Map<string, number>();
-  /** Outcome lines that resolved while detached, delivered after `RESUMED` (R1). */
-  outbox: string[] = [];
+  /** What ended waits while detached (data buffers shared with other waiters, outcome lines), sent after `RESUMED` (R1). */
+  outbox: (string | Buffer)[] = [];
   /** Barriers whose outcome sits in the outbox. */
   resolvedAway: string[] = [];
   lastSeen = 0;
@@ -40,13 +42,15 @@ export class Session implements Waiter {
     this.token = generateSessionToken();
   }
 
-  deliverOutcome(barrier: string, gen: number, text: string): void {
+  deliverOutcome(barrier: string, gen: number, data: Buffer | undefined, line: string): void {
     if (this.pending.get(barrier) === gen) this.pending.delete(barrier);
     if (this.link) {
-      this.link.send(text);
+      if (data) this.link.send(data);
+      this.link.send(line);
       return;
     }
-    this.outbox.push(text);
+    if (data) this.outbox.push(data);
+    this.outbox.push(line);
     this.resolvedAway.push(barrier);
   }
 }
@@ -65,6 +69,8 @@ export class SessionTable {
   private readonly options: SessionTableOptions;
   private readonly byMember = new Map<string, Session>();
   private readonly byToken = new Map<string, Session>();
+  /** Members by scope: the `missing=` candidates of a count-only barrier, kept as sessions come and go. */
+  private readonly byScope = new Map<string | undefined, Set<string>>();
   /** Tokens of lost sessions, to their expiry; insertion order is expiry order. */
   private readonly expired = new Map<string, number>();
 
@@ -94,14 +100,17 @@ export class SessionTable {
   }
 
   /** Members with a session in `scope` (attached or within grace): candidates for `missing=`. */
-  *membersOf(scope: string | undefined): Iterable<string> {
-    for (const session of this.byMember.values()) if (session.scope === scope) yield session.member;
+  membersOf(scope: string | undefined): ReadonlySet<string> {
+    return this.byScope.get(scope) ?? NO_MEMBERS;
   }
 
   create(member: string, scope: string | undefined, link: Link): Session {
     const session = new Session(member, scope);
     this.byMember.set(member, session);
     this.byToken.set(session.token, session);
+    let scoped = this.byScope.get(scope);
+    if (scoped === undefined) this.byScope.set(scope, (scoped = new Set()));
+    scoped.add(member);
     this.attach(session, link);
     return session;
   }
@@ -154,7 +163,12 @@ export class SessionTable {
     if (session.graceTimer) clearTimeout(session.graceTimer);
     if (session.heartbeatTimer) clearTimeout(session.heartbeatTimer);
     session.graceTimer = session.heartbeatTimer = undefined;
-    if (this.byMember.get(session.member) === session) this.byMember.delete(session.member);
+    if (this.byMember.get(session.member) === session) {
+      this.byMember.delete(session.member);
+      const scoped = this.byScope.get(session.scope);
+      scoped?.delete(session.member);
+      if (scoped?.size === 0) this.byScope.delete(session.scope);
+    }
     this.byToken.delete(session.token);
   }
 

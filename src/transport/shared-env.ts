@@ -1,10 +1,11 @@
 /**
  * A stream's environment kept by a plain persistent shell, so that a command line does not carry it each time
  * (the subshell reads its line a byte at a time, so every byte of a line costs a system call). A command whose
- * shared environment differs from the one the shell keeps exports it for itself and writes it to the shell's
- * environment file; the shell's loop sources that file after the command, so later commands inherit it.
+ * shared environment differs from the one the shell keeps exports it for itself and writes it, before it runs,
+ * to the pipe the shell's loop reads (ENV_FD); the shell evaluates it after the command, so later commands
+ * inherit it. No file is involved: the environment holds the sync token.
  */
-import { ENV_FILE_VARIABLE, exportLine, oneLineQuote } from './shell-script.ts';
+import { ENV_END, ENV_FD, exportLine, oneLineQuote } from './shell-script.ts';
 
 export class SharedEnvironment {
   /** The export text the shell keeps, and the names it exports; undefined when nothing is known to be kept. */
@@ -32,8 +33,8 @@ export class SharedEnvironment {
     const gone = (this.kept?.names ?? []).filter((name) => !Object.hasOwn(env, name));
     const unset = gone.length === 0 ? '' : `unset ${gone.join(' ')}; `;
     this.kept = { text, names };
-    const script = `${unset}${text}`;
-    return `${unset}${exportLine(env, oneLineQuote)}printf '%s\\n' ${oneLineQuote(script)} >"$${ENV_FILE_VARIABLE}"; `;
+    const script = `${unset}${text}${ENV_END}`;
+    return `${unset}${exportLine(env, oneLineQuote)}printf '%s\\n' ${oneLineQuote(script)} >&${ENV_FD}; `;
   }
 
   /** The command that carried the last update may not have written the file (killed early): send it again. */

@@ -13,8 +13,14 @@ export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The variable naming a plain shell's environment file (shared-env.ts), in the host's temporary folder. */
-export const ENV_FILE_VARIABLE = '__baton_e';
+/**
+ * The descriptor on which a plain shell's command writes the environment the shell is to keep (shared-env.ts).
+ * It is a pipe into the shell's own memory: the stream's environment (its sync token) is never written to a file.
+ */
+export const ENV_FD = 4;
+
+/** The end of an environment update, so that a shell never evaluates one cut short. */
+export const ENV_END = '#baton-env';
 
 /** The variable holding a newline in a plain shell, so that a command of several lines travels as one line. */
 const NEWLINE = '__baton_nl';
@@ -62,18 +68,21 @@ export interface ScriptContext {
  * The command loop of a plain shell. Each turn forks the subshell for the next command before that command
  * arrives, so the fork is paid while the stream is idle: the subshell reads one line (`SEQ COMMAND`), reports
  * `SEQ=TURN`, and evals the command with stdin from /dev/null (`exit 3` ends only the subshell). The shell then
- * reports the turn's status on stdout and the end of its stderr, and sources the environment file a command left
- * (shared-env.ts) before the next turn forks. While it waits for its line the subshell
- * ignores signals; if it dies anyway (SIGKILL), its turn matches no command. The end of input ends the shell.
+ * reports the turn's status on stdout and the end of its stderr. The subshell is a command substitution whose
+ * output is descriptor ENV_FD (its stdout is the shell's, through descriptor 5): what a command writes there
+ * before closing it (shared-env.ts) is an environment update the shell evaluates, complete, before the next turn
+ * forks. While it waits for its line the subshell ignores signals; if it dies anyway (SIGKILL), its turn matches
+ * no command. The end of input ends the shell.
  */
 function commandLoop(prefix: string): string {
   const turn = '"$__baton_k"';
   return (
     `${NEWLINE}='\n'; __baton_k=0; while :; do __baton_k=$((__baton_k + 1)); ` +
-    "( trap '' INT TERM HUP QUIT; IFS=' ' read -r __baton_n __baton_l || { kill -s TERM $$; exit 0; }; " +
-    `trap - INT TERM HUP QUIT; ${printMarker(prefix, '"$__baton_n"', '=', turn)}; eval "$__baton_l" </dev/null ); ` +
+    `{ __baton_u=$( exec ${ENV_FD}>&1 >&5 5>&-; trap '' INT TERM HUP QUIT; ` +
+    "IFS=' ' read -r __baton_n __baton_l || { kill -s TERM $$; exit 0; }; " +
+    `trap - INT TERM HUP QUIT; ${printMarker(prefix, '"$__baton_n"', '=', turn)}; eval "$__baton_l" </dev/null ); } 5>&1; ` +
     `${printMarker(prefix, turn, ':', '"$?"')}; ${printMarker(prefix, turn, ';')}; ` +
-    `if [ -f "$${ENV_FILE_VARIABLE}" ]; then . "$${ENV_FILE_VARIABLE}"; rm -f "$${ENV_FILE_VARIABLE}"; fi; done`
+    `case $__baton_u in *'${ENV_END}') eval "$__baton_u";; esac; __baton_u=; done`
   );
 }
 
@@ -94,8 +103,38 @@ export function startupLine(
   const ready = `${printMarker(context.prefix, 0, '+', '$$')}; ${enter}; ${printMarker(context.prefix, 0, ':', '$?')}`;
   if (context.terminal) return `${quiet}${exportLine(env)}${ready}\n`;
   // One brace group: the shell has read all of it before it reports ready, so it never reads a command line.
-  const envFile = `${ENV_FILE_VARIABLE}=\${TMPDIR:-/tmp}/baton-env-$$`;
-  return `{ ${exportLine(env)}${envFile}; ${probeFunction(context.prefix)}; ${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
+  return `{ ${exportLine(env)}${probeFunction(context.prefix)}; ${homeAndWatchdog()} ${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
+}
+
+/** Variable holding the plain shell's own temporary folder, under which the stream's temporary folders go. */
+export const HOME_VARIABLE = '__baton_home';
+
+/** How often, in seconds, a plain shell's watchdog checks that the shell and its ssh session are alive. */
+export const WATCHDOG_PERIOD_S = 2;
+
+/**
+ * A plain shell's folder and watchdog. The folder `baton-stream-<pid>-*` holds the stream's temporary folders;
+ * folders of earlier shells whose pid is gone (a controller or host that crashed before its watchdog ran) are
+ * removed first. The watchdog, detached from the channel's pipes, polls the shell and its parent (the ssh
+ * session's process, gone when the connection drops): once either has died it removes the folder and kills
+ * the shell's whole process group (when the shell leads one, as sshd's sessions do), so no task outlives its
+ * stream. The text ends with `&`, which separates it from what follows (`&;` would be a syntax error).
+ */
+function homeAndWatchdog(): string {
+  const home = HOME_VARIABLE;
+  const alive = (pid: string) => `{ kill -0 ${pid} 2>/dev/null || ps -p ${pid} >/dev/null 2>&1; }`;
+  return (
+    `__baton_t=\${TMPDIR:-/tmp}; for __baton_f in "$__baton_t"/baton-stream-*; do ` +
+    `__baton_p=\${__baton_f##*/baton-stream-}; __baton_p=\${__baton_p%%-*}; ` +
+    `if [ -d "$__baton_f" ] && [ -O "$__baton_f" ] && ! ${alive('"$__baton_p"')}; then rm -rf "$__baton_f"; fi; done; ` +
+    `${home}=$(mktemp -d "$__baton_t/baton-stream-$$-XXXXXX") || ${home}=$__baton_t; ` +
+    `__baton_g=$(ps -o pgid= -p $$ 2>/dev/null | tr -d ' '); __baton_s=$$; __baton_q=$PPID; ` +
+    `( trap '' HUP INT TERM; while ${alive('$__baton_s')} && ${alive('$__baton_q')}; do sleep ${WATCHDOG_PERIOD_S}; done; ` +
+    `[ "$${home}" = "$__baton_t" ] || rm -rf "$${home}"; ` +
+    // Only a shell that leads its process group (sshd makes each session one) has a group of its own to kill.
+    `[ "$__baton_g" != "$__baton_s" ] || kill -s KILL -- "-$__baton_g" 2>/dev/null ) ` +
+    '</dev/null >/dev/null 2>&1 &'
+  );
 }
 
 /** One command: a line for the plain shell's loop, or a line typed into the terminal's shell. */
@@ -116,7 +155,8 @@ export function commandLine(
   // A plain shell's session adds the shared environment when it writes the line (shared-env.ts).
   const enter = request.cwd === undefined ? '' : `cd ${oneLineQuote(request.cwd)} && `;
   const probe = request.probe === undefined ? '' : `trap ${oneLineQuote(probeTrap(request.probe))} EXIT; `;
-  return `${seq} ${probe}${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)}\n`;
+  // The command never holds the update descriptor: a process it leaves running would keep the turn open.
+  return `${seq} ${probe}${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)} ${ENV_FD}>&-\n`;
 }
 
 /** The function the exit trap of a probed command calls, defined once by the plain shell's start-up line. */

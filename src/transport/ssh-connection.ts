@@ -166,6 +166,14 @@ function forwardOut(client: Client, host: string, port: number): Promise<ClientC
   });
 }
 
+/**
+ * How many streams (long-lived shell channels) one connection carries: all its channels but two, which stay for
+ * the short ones (file transfers, data fetches, kills).
+ */
+export function streamsPerConnection(maxChannels: number): number {
+  return Math.max(1, maxChannels - 2);
+}
+
 export class SshConnection {
   private readonly client: Client;
   private readonly hops: Client[];
@@ -181,8 +189,8 @@ export class SshConnection {
     this.client = client;
     this.hops = hops;
     this.slots = new Slots(maxChannels);
-    // One channel stays free of long-lived shells, so that kills and file transfers always get through.
-    this.longLivedSlots = new Slots(Math.max(1, maxChannels - 1));
+    // Channels stay free of long-lived shells, so that kills and file transfers always get through.
+    this.longLivedSlots = new Slots(streamsPerConnection(maxChannels));
     for (const hop of [client, ...hops]) {
       hop.on('error', (error: Error) => (this.lastError = error));
       hop.on('close', () => this.closedUnderneath());

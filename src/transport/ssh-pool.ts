@@ -1,9 +1,15 @@
-/** Connections shared by every stream on the same host (user@host:port and jump hosts), counted by reference. */
+/**
+ * Connections to one host (user@host:port and jump hosts), shared by its streams. A connection carries at most
+ * `capacity` streams (each keeps a shell channel for its life, and OpenSSH allows 10 sessions per connection
+ * by default); the next stream gets a further connection. New connections to a host are made one after the
+ * other, so that a hundred streams opening at once do not trip the server's MaxStartups.
+ */
 import type { SshConnection } from './ssh-connection.ts';
 
 interface Entry {
   connection: Promise<SshConnection>;
   users: number;
+  lost: boolean;
 }
 
 export interface Lease {
@@ -13,15 +19,26 @@ export interface Lease {
 }
 
 export class SshConnectionPool {
-  private readonly entries = new Map<string, Entry>();
+  private readonly hosts = new Map<string, { entries: Entry[]; connecting: Promise<unknown> }>();
 
-  /** The live connection for `key`, or a new one from `connect` (shared by everyone asking meanwhile). */
-  async acquire(key: string, connect: () => Promise<SshConnection>): Promise<Lease> {
-    let entry = this.entries.get(key);
+  /**
+   * A connection to `key` with room for one more stream (at most `capacity` on each), shared by everyone asking
+   * meanwhile, or a new one from `connect`.
+   */
+  async acquire(key: string, connect: () => Promise<SshConnection>, capacity = Infinity): Promise<Lease> {
+    let host = this.hosts.get(key);
+    if (!host) this.hosts.set(key, (host = { entries: [], connecting: Promise.resolve() }));
+    let entry = host.entries.find((candidate) => !candidate.lost && candidate.users < Math.max(1, capacity));
     if (!entry) {
-      const fresh: Entry = { connection: connect(), users: 0 };
+      const previous = host.connecting;
+      const fresh: Entry = {
+        connection: previous.then(connect, connect),
+        users: 0,
+        lost: false,
+      };
       entry = fresh;
-      this.entries.set(key, fresh);
+      host.entries.push(fresh);
+      host.connecting = fresh.connection.catch(() => undefined);
       fresh.connection.then(
         (connection) => connection.onLost(() => this.forget(key, fresh)),
         () => this.forget(key, fresh),
@@ -53,13 +70,19 @@ export class SshConnectionPool {
 
   /** Connections currently held, for tests and diagnostics. */
   get size(): number {
-    return this.entries.size;
+    let count = 0;
+    for (const host of this.hosts.values()) count += host.entries.length;
+    return count;
   }
 
   private forget(key: string, entry: Entry): void {
-    if (this.entries.get(key) === entry) this.entries.delete(key);
+    entry.lost = true;
+    const host = this.hosts.get(key);
+    if (!host) return;
+    host.entries = host.entries.filter((candidate) => candidate !== entry);
+    if (host.entries.length === 0) this.hosts.delete(key);
   }
 }
 
-/** The process-wide pool: streams on one host share one connection. */
+/** The process-wide pool: streams on one host share its connections. */
 export const sharedSshPool = new SshConnectionPool();

@@ -10,11 +10,11 @@ import { SSH_DEFAULTS } from './options.ts';
 import type { TransportOptions } from './options.ts';
 import { withRetries } from './retry.ts';
 import { ShellSession } from './shell-session.ts';
-import { killTreeCommand, shellQuote } from './shell-script.ts';
+import { HOME_VARIABLE, killTreeCommand, shellQuote } from './shell-script.ts';
 import { DataListeners, StateCell } from './state.ts';
 import { endpointKey, resolveSshEndpoint } from './ssh-config.ts';
 import type { SshEndpoint } from './ssh-config.ts';
-import { SshConnection } from './ssh-connection.ts';
+import { SshConnection, streamsPerConnection } from './ssh-connection.ts';
 import type { RemoteChannel } from './ssh-connection.ts';
 import { RETRYABLE } from './ssh-errors.ts';
 import { execInChannel } from './ssh-exec.ts';
@@ -80,7 +80,12 @@ export class SshTransport implements Transport {
   private async connect(): Promise<void> {
     const endpoint = resolveSshEndpoint(this.spec, this.options);
     this.label = `ssh ${endpoint.user}@${endpoint.hostName}:${endpoint.port} (stream ${this.fields.stream})`;
-    this.lease = await sharedSshPool.acquire(endpointKey(endpoint), () => this.connectWithRetries(endpoint));
+    const maxChannels = this.options.maxChannels ?? SSH_DEFAULTS.maxChannels;
+    this.lease = await sharedSshPool.acquire(
+      endpointKey(endpoint),
+      () => this.connectWithRetries(endpoint),
+      streamsPerConnection(maxChannels),
+    );
     const connection = this.lease.connection;
     this.lostSubscription = connection.onLost((cause) => this.lose(cause));
     if (this.options.execPerCommand) return;
@@ -217,7 +222,8 @@ export class SshTransport implements Transport {
 
   async makeTempDir(prefix: string): Promise<string> {
     let output = '';
-    const template = `"\${TMPDIR:-/tmp}"/${shellQuote(`${prefix}XXXXXX`)}`;
+    // Inside the shell's own folder when it has one, which its watchdog removes if the controller dies.
+    const template = `"\${${HOME_VARIABLE}:-\${TMPDIR:-/tmp}}"/${shellQuote(`${prefix}XXXXXX`)}`;
     const result = await this.exec({
       command: `mktemp -d ${template}`,
       onStdout: (chunk) => (output += chunk.toString()),

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/reader.ts';
@@ -9,6 +9,7 @@ import { scratchDir } from '../helpers/scratch.ts';
 import { startSshd } from '../helpers/sshd.ts';
 import { sshdTest } from '../helpers/tiers.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { isAlive } from '../helpers/process.ts';
 
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
@@ -54,26 +55,17 @@ function startLongRun(host: string, hostsFile?: string): Started {
   return { pid: child.pid!, folder, exited, taskPid };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function interruptAndCheck(t: ExecutionContext, run: Started): Promise<void> {
   const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
   t.teardown(() => {
-    if (alive(taskPid)) process.kill(taskPid, 'SIGKILL');
+    if (isAlive(taskPid)) process.kill(taskPid, 'SIGKILL');
   });
   const sent = performance.now();
   process.kill(run.pid, 'SIGINT');
   const { code, stdout } = await run.exited;
   t.log(`exit ${code} ${Math.round(performance.now() - sent)} ms after SIGINT`);
   t.is(code, 130, stdout);
-  await waitFor(() => !alive(taskPid), { timeoutMs: 5000, what: `the task's shell ${taskPid} to be gone` });
+  await waitFor(() => !isAlive(taskPid), { timeoutMs: 5000, what: `the task's shell ${taskPid} to be gone` });
   t.regex(stdout, /0 passed, 1 failed, 3 not run/);
   const job = join(run.folder, 'latest');
   const journal = readJournal(join(job, 'journal.jsonl'));
@@ -113,7 +105,7 @@ test('SIGKILL of baton mid-run leaves a journal that parses up to its last line'
   const run = startLongRun('local');
   const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
   t.teardown(() => {
-    if (alive(taskPid)) process.kill(taskPid, 'SIGKILL');
+    if (isAlive(taskPid)) process.kill(taskPid, 'SIGKILL');
   });
   process.kill(run.pid, 'SIGKILL');
   t.is((await run.exited).signal, 'SIGKILL');
@@ -121,3 +113,34 @@ test('SIGKILL of baton mid-run leaves a journal that parses up to its last line'
   t.false(journal.truncated);
   t.truthy(journal.events.find((event) => event.kind === 'task-start'));
 });
+
+sshdTest(
+  'SIGKILL of baton during an ssh task: the host kills the task and removes the stream folders within its watchdog period',
+  async (t) => {
+    const sshd = await startSshd({ stockLimits: true });
+    t.teardown(() => sshd.stop());
+    const hosts = join(scratchDir('baton-interrupt-hosts-'), 'lab.hosts');
+    writeFileSync(
+      hosts,
+      `lab = ssh://${sshd.user}@${sshd.host}:${sshd.port} known_hosts=${sshd.knownHostsPath} identity=${sshd.privateKeyPath}\n`,
+    );
+    const run = startLongRun('lab', hosts);
+    const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
+    t.teardown(() => {
+      if (isAlive(taskPid)) process.kill(taskPid, 'SIGKILL');
+    });
+    const hostTmp = join(sshd.dir, 'tmp');
+    t.true(readdirSync(hostTmp).some((name) => name.startsWith('baton-stream-')));
+    process.kill(run.pid, 'SIGKILL');
+    await run.exited;
+    await waitFor(() => !isAlive(taskPid), {
+      timeoutMs: 30_000,
+      what: `the task ${taskPid} killed on the host`,
+    });
+    await waitFor(() => readdirSync(hostTmp).filter((name) => name.startsWith('baton-')).length === 0, {
+      timeoutMs: 30_000,
+      what: 'no baton folder left in the host tmpdir',
+    });
+    t.pass();
+  },
+);

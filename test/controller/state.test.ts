@@ -37,3 +37,14 @@ test('the reducer is deterministic: the same journal gives the same state, and a
   copy.streams.host1.state = 'lost';
   t.is(first.streams.host1.state, 'closed');
 });
+
+test('a recorded job whose task failed before its barrier: the failure first, the barrier aborted with who was missing', (t) => {
+  const state = stateOf('failed-barrier');
+  t.like(state, { status: 'failed', exitCode: 1 });
+  t.is(state.failures[0], 'server/01');
+  t.like(state.tasks['server/01'], { state: 'failed', exitCode: 127, code: 'BLOCK_COMMAND_NOT_FOUND' });
+  t.true(state.tasks['server/01'].tail!.some((line) => line.includes('command not found')));
+  t.like(state.barriers.ready, { state: 'aborted', gen: 1, count: 4, missingCount: 3, reason: 'scope-failed' });
+  t.deepEqual(state.barriers.ready.arrived, ['console']);
+  t.like(state.variants[0], { scenario: 'netperf', status: 'failed', errorCode: 'BLOCK_COMMAND_NOT_FOUND' });
+});

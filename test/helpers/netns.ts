@@ -1,3 +1,4 @@
+import { isAlive } from './process.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,15 +60,6 @@ interface Claim {
   bridge: string;
   namespaces: string[];
   veths: string[];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Remove what a lab of a process that died without teardown left behind. */

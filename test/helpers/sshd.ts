@@ -28,6 +28,8 @@ export interface PrivateSshd {
 }
 
 export interface SshdOptions {
+  /** Keep OpenSSH's default MaxSessions and MaxStartups, as a lab host has them. @default false */
+  stockLimits?: boolean;
   /** Listen address. @default '127.0.0.1' */
   address?: string;
   /** @default a free port on 127.0.0.1, or 22 inside a namespace */
@@ -125,8 +127,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
       'StrictModes no',
       'UseDNS no',
       'PrintMotd no',
-      'MaxSessions 64',
-      'MaxStartups 100:30:200',
+      // OpenSSH's own limits (MaxSessions 10, MaxStartups 10:30:100) unless a test asks for roomier ones.
+      ...(options.stockLimits ? [] : ['MaxSessions 64', 'MaxStartups 100:30:200']),
       'AllowTcpForwarding yes',
       `SetEnv SHLVL=1 TMPDIR=${dir}/tmp`,
       'Subsystem sftp internal-sftp',

@@ -98,7 +98,7 @@ test('--filter-only, --filter-out and --inject act on the tree', async (t) => {
 test('--check lists every problem with its position and exits 2', async (t) => {
   const result = await run(['broken.yaml', 'main.yaml', '--check']);
   t.is(result.code, 2);
-  t.regex(result.stderr, /broken\.yaml:2:1: .*\[MUX_YAML_SYNTAX\]/);
+  t.regex(result.stderr, /broken\.yaml:2:2: .*\[MUX_YAML_SYNTAX\]/);
   t.regex(result.stderr, /main\.yaml:2:3: .*\[MUX_INCLUDE_MISSING\]/);
   t.regex(result.stderr, /main\.yaml:3:4: .*\[MUX_BAD_TAG\]/);
   t.true(result.stderr.includes('^'));

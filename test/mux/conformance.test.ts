@@ -3,6 +3,9 @@
  * and compared field by field with the reference's result (`expected_fixed.json` where the reference has a
  * bug the spec fixes). The corpus lives beside the clone (`../shared/conformance/mux`); BATON_MUX_CORPUS
  * points elsewhere. Without a corpus the suite skips, except under CI=true where it fails.
+ *
+ * The generated families (test/fixtures/mux-conformance/, see conformance-families.ts) are in the repository
+ * and always run.
  */
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
@@ -12,6 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { errorJson, variantsJsonChunks } from '../../src/mux/emit-json.ts';
 import { prepareVariants } from '../../src/mux/pipeline.ts';
 import { fileReader } from '../../src/mux/readers.ts';
+import {
+  injectMismatches,
+  regexMismatches,
+  yamlSyntaxMismatches,
+  yamlValueMismatches,
+} from './conformance-families.ts';
+import type { InjectCase, RegexCase, YamlSyntaxCase, YamlValueCase } from './conformance-families.ts';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = process.env.BATON_MUX_CORPUS ?? resolve(repositoryRoot, '../shared/conformance/mux');
@@ -106,3 +116,40 @@ for (const name of cases) {
     compare(t, expected, run(directory, args), args);
   });
 }
+
+const families = resolve(repositoryRoot, 'test/fixtures/mux-conformance');
+
+function fixture<T>(name: string): T[] {
+  return (JSON.parse(readFileSync(join(families, name), 'utf8')) as { cases: T[] }).cases;
+}
+
+test('conformance family: Python regular expressions (generated, recorded from Python 3.11)', (t) => {
+  const cases = fixture<RegexCase>('regex.json');
+  const inexpressible: string[] = [];
+  for (const entry of cases) {
+    const mismatches = regexMismatches(entry);
+    if (mismatches === 'inexpressible') inexpressible.push(entry.pattern);
+    else t.deepEqual(mismatches, [], `pattern ${JSON.stringify(entry.pattern)}`);
+  }
+  if (inexpressible.length > 0)
+    t.log(`refused as inexpressible in JS: ${inexpressible.length} of ${cases.length}`);
+  t.true(inexpressible.length <= cases.length / 10, 'at most one pattern in ten is inexpressible');
+});
+
+test('conformance family: YAML as libyaml reads it (generated, recorded from PyYAML with libyaml)', (t) => {
+  for (const entry of fixture<YamlSyntaxCase>('yaml-syntax.json')) {
+    t.deepEqual(yamlSyntaxMismatches(entry), [], `text ${JSON.stringify(entry.text)}`);
+  }
+});
+
+test('conformance family: values of a leaf as the reference loads them (generated, recorded from PyYAML)', (t) => {
+  for (const entry of fixture<YamlValueCase>('yaml-values.json')) {
+    t.deepEqual(yamlValueMismatches(entry), [], `text ${JSON.stringify(entry.text)}`);
+  }
+});
+
+test('conformance family: --inject values as ast.literal_eval reads them (generated, recorded from Python)', (t) => {
+  for (const entry of fixture<InjectCase>('inject.json')) {
+    t.deepEqual(injectMismatches(entry), [], entry.inject);
+  }
+});

@@ -78,6 +78,8 @@ test('P3: every answering line echoes id=, so requests can be pipelined', async 
 test('P4: a human with nc can join, wait, abort and inspect, line by line, including HELP and STATUS', async (t) => {
   const server = await startServer(t);
   const human = await LineSocket.open(server.address.port, t);
+  human.send(`HELLO 1 member=db1 session=- token=${TOKEN}`);
+  const welcome = fieldsOf(await human.next());
   human.send('HELP');
   for (const help of HELP_LINES) t.is(await human.next(), 'HELP ' + help);
   t.is(await human.next(), 'END');
@@ -86,8 +88,6 @@ test('P4: a human with nc can join, wait, abort and inspect, line by line, inclu
       HELP_LINES.some((help) => help.startsWith('STATUS')),
   );
 
-  human.send(`HELLO 1 member=db1 session=- token=${TOKEN}`);
-  const welcome = fieldsOf(await human.next());
   t.truthy(welcome.session);
   t.is(welcome.member, 'db1');
 

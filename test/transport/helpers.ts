@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { ExecRequest, ExecResult, Execution, Transport } from '../../src/transport/transport.ts';
 
 /** What one command delivered: its text, how it came (chunk counts and sizes), and its result. */
@@ -58,14 +57,6 @@ export function run(
   return start(transport, command, extra).done;
 }
 
-/** Whether a process of this machine runs (a zombie counts as gone); hosts in namespaces share its pids. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../helpers/process.ts';
 
 export const MEBIBYTE = 1024 * 1024;
