@@ -43,7 +43,7 @@ export function parseLine(
   const parser = new Parser('<repl>', { read: () => undefined, ...options }, known);
   const parsed = parser.parseLine('<repl>', 1, text);
   if (parsed) parser.declare(parsed, '<repl>', 1, text);
-  return { ...(parsed ? { parsed } : {}), errors: parser.errors };
+  return { ...(parsed && parser.errors.length === 0 ? { parsed } : {}), errors: parser.errors };
 }
 
 /** Names declared so far: streams opened, groups, hosts. */

@@ -104,7 +104,9 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     const stopped = interrupted() || failure?.code === 'INTERRUPTED';
     const outcome: UnitOutcome = { name, ...(variant ? { variant } : {}), interrupted: stopped };
     if (failure) {
-      const error = failureOf(failure, controller.failureReport(firstFailure, controller.failureCount));
+      // Failures before the failed step were covered by its expectations: the root cause is looked for from it on.
+      const from = Math.max(firstFailure, failure.failuresFrom);
+      const error = failureOf(failure, controller.failureReport(from, controller.failureCount));
       Object.assign(outcome, { failure, error, text: failureText(failure, error, controller.snapshot()) });
     }
     outcomes.push(outcome);

@@ -20,6 +20,8 @@ export interface StepFailure {
   actual?: string;
   message: string;
   streams: string[];
+  /** The controller's failure count when the step began: the root cause is looked for from there. */
+  failuresFrom: number;
 }
 
 export interface StepContext {
@@ -43,6 +45,7 @@ export async function runStep(step: Step, context: StepContext): Promise<StepFai
   const { controller } = context;
   const file = context.displayName(step.file);
   const mark = `@step${context.number}`;
+  const failuresBefore = controller.failureCount;
   const fail = (code: ErrorCode, message: string, extra: Partial<StepFailure> = {}): StepFailure => ({
     code,
     file,
@@ -50,10 +53,10 @@ export async function runStep(step: Step, context: StepContext): Promise<StepFai
     step: step.text.split('\n')[0] ?? '',
     message,
     streams: [],
+    failuresFrom: failuresBefore,
     ...extra,
   });
   await controller.execute({ kind: 'mark', name: mark }, source(step.file, step.line));
-  const failuresBefore = controller.failureCount;
   const lostBefore = lostStreams(controller.snapshot());
   let commandError: unknown;
   const work = async () => {
@@ -140,8 +143,8 @@ export async function runStep(step: Step, context: StepContext): Promise<StepFai
   return undefined;
 }
 
-// Output expectations without `since` see the output since the step began.
-function withSince(expectation: Expectation, mark: string): Expectation {
+/** Output expectations without `since` see the output since the step began. */
+export function withSince(expectation: Expectation, mark: string): Expectation {
   return expectation.subject === 'output' && expectation.since === undefined
     ? { ...expectation, since: mark }
     : expectation;

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { plannedCommand } from './planned.ts';
 import { replayCommand } from './replay.ts';
+import { replCommand } from './repl.ts';
 import { variantsCommand } from './variants.ts';
 import { runCommand } from './run.ts';
 import { syncCommand } from './sync.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   ),
   runCommand,
   replayCommand,
+  replCommand,
   variantsCommand,
   syncCommand,
   plannedCommand(
