@@ -38,14 +38,17 @@ export function stepFacts(
       add(`expect stream ${command.stream} closed`);
       break;
     case 'fg':
-      for (const stream of streamsOf(command.target)) {
+    case 'wait':
+      for (const stream of command.target === undefined
+        ? Object.keys(state.streams)
+        : streamsOf(command.target)) {
         const task = state.tasks[state.streams[stream]?.last ?? ''];
         if (!task) continue;
         if (typeof task.exitCode === 'number' && (task.state === 'passed' || task.state === 'failed'))
           add(`expect ${stream} exit ${task.exitCode}`);
         else add(`expect ${stream} status ${task.state}`);
         const line = task.stdout.trimEnd().split('\n').at(-1);
-        if (line) proposals.push(`expect ${stream} stdout /${generalise(line)}/`);
+        if (line && command.kind === 'fg') proposals.push(`expect ${stream} stdout /${generalise(line)}/`);
       }
       break;
     case 'barrier': {
