@@ -47,7 +47,7 @@ test('a session typed into baton repl is recorded with its facts, then replays g
   t.regex(script, /fg server: echo refused >&2; exit 5\nexpect server exit 5\n/);
   t.regex(
     script,
-    /bg \{server,client\}: <<EOF\necho from-block\nEOF\nwait\nexpect client stdout \/from-block\/ since @step5\nclose client\nexpect stream client closed\n/,
+    /bg \{server,client\}: <<EOF\necho from-block\nEOF\nwait\nexpect server exit 0\nexpect client exit 0\nexpect client stdout \/from-block\/ since @step5\nclose client\nexpect stream client closed\n/,
   );
   t.notRegex(script, /nosuch|hunter2/);
   const replay = await runCli(['replay', 'rec.baton', '--results', 'results'], {
