@@ -105,6 +105,7 @@ export const ERROR_CODES = {
   SESSION_FILE_MISSING: EXIT.usage,
   SESSION_UNCLOSED_BLOCK: EXIT.usage,
   SESSION_VARIANT_CHANGED: EXIT.usage,
+  SESSION_VOLATILE_LITERAL: EXIT.usage,
 } as const satisfies Record<string, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import type { ErrorCode } from '../errors.ts';
 import { parseHostSpec } from '../transport/host-spec.ts';
@@ -7,7 +8,13 @@ import type { LineContext, Parsed, Use } from './registry.ts';
 import { SESSION_FORMAT } from './script.ts';
 import type { Item, Script, Step } from './script.ts';
 import { targetNames, words } from './tokens.ts';
+import { hasVolatileLiteral } from './generalise.ts';
 import { variablesIn } from './variables.ts';
+
+/** The pin of a variant file in a script's header: the sha256 of its text, in hex. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 export interface ParseOptions {
   /** A file's text, or undefined when it cannot be read. */
@@ -152,6 +159,16 @@ class Parser {
       const top = stack[stack.length - 1] ?? { items: this.script.items };
       switch (parsed.type) {
         case 'expect':
+          if (parsed.expectation.subject === 'output' && hasVolatileLiteral(parsed.expectation.pattern))
+            this.report(
+              'SESSION_VOLATILE_LITERAL',
+              'the pattern holds a literal number or id that may change between runs',
+              file,
+              lineNo,
+              source.indexOf('/') + 1,
+              source,
+              true,
+            );
           if (!step) this.report('SESSION_SYNTAX', 'expect with no step before it', file, lineNo, 1, source);
           else step.expects.push({ file, line: lineNo, text: source, expectation: parsed.expectation });
           break;
@@ -303,7 +320,41 @@ class Parser {
         this.script.header[pair.slice(0, equals)] = pair.slice(equals + 1);
       }
     }
+    if (required) this.checkPins(file, lines);
     return index;
+  }
+
+  // R2: `variants=FILE@SHA256,...` pins the variant files; a changed one is a warning (--strict: an error).
+  private checkPins(file: string, lines: string[]): void {
+    const pins = this.script.header.variants;
+    if (pins === undefined) return;
+    const lineNo = lines.findIndex((line) => line.startsWith('#') && line.includes('variants=')) + 1;
+    const source = lines[lineNo - 1] ?? '';
+    for (const pin of pins.split(',')) {
+      const at = pin.lastIndexOf('@');
+      const path = resolve(dirname(file), pin.slice(0, at));
+      const text = this.options.read(path);
+      const col = source.indexOf(pin) + 1;
+      if (text === undefined)
+        this.report(
+          'SESSION_FILE_MISSING',
+          `cannot read pinned variant file ${pin.slice(0, at)}`,
+          file,
+          lineNo,
+          col,
+          source,
+        );
+      else if (sha256(text) !== pin.slice(at + 1))
+        this.report(
+          'SESSION_VARIANT_CHANGED',
+          `variant file ${pin.slice(0, at)} changed since the recording`,
+          file,
+          lineNo,
+          col,
+          source,
+          true,
+        );
+    }
   }
 
   parseLine(file: string, lineNo: number, source: string): Parsed | undefined {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../src/session/diagnostics.ts';
-import { parseScript } from '../../src/session/parse.ts';
+import { parseScript, sha256 } from '../../src/session/parse.ts';
 import { helpText, REGISTRY } from '../../src/session/registry.ts';
 import { stepsOf } from '../../src/session/script.ts';
 
@@ -183,4 +183,16 @@ test('structure errors: expect before a step, end without for, unclosed for, hos
 test('help comes from the registry: one line per word', (t) => {
   const help = helpText();
   for (const definition of REGISTRY) t.true(help.includes(`${definition.name} ${definition.args}`));
+});
+
+test('warnings: a changed pinned variant file and a literal volatile token in an expectation', (t) => {
+  const tree = 'size: !mux\n  a:\n    n: 1\n';
+  const pinned = `# baton session 1\n# tz=UTC variants=v.yaml@${sha256(tree)}\nopen a on local\nfg a: echo pid=4242\nexpect a stdout /pid=4242/\nexpect a stdout /pid=\\d+/\n`;
+  t.deepEqual(
+    parse({ 'main.baton': pinned, 'v.yaml': tree }).warnings.map(({ code, line }) => [code, line]),
+    [['SESSION_VOLATILE_LITERAL', 5]],
+  );
+  const changed = parse({ 'main.baton': pinned, 'v.yaml': tree + '  b:\n    n: 2\n' });
+  t.deepEqual(changed.errors, []);
+  t.like(changed.warnings[0], { code: 'SESSION_VARIANT_CHANGED', line: 2, col: 19 });
 });

@@ -91,3 +91,16 @@ test('a script over a filtered variant set gives one JUnit test case per variant
   );
   t.regex(run.stdout, /2 passed, 0 failed/);
 });
+
+test('--strict turns warnings into errors: exit 2, nothing run', async (t) => {
+  const { dir } = scriptFile(
+    ['# baton session 1', 'open a on local', 'fg a: echo 123456', 'expect a stdout /123456/'],
+    'w.baton',
+  );
+  const loose = await runCli(['replay', '--check', 'w.baton'], { cwd: dir });
+  t.is(loose.code, 0);
+  t.regex(loose.stderr, /^warning: w\.baton:4:17: .*\[SESSION_VOLATILE_LITERAL\]/m);
+  const strict = await runCli(['replay', '--check', '--strict', 'w.baton'], { cwd: dir });
+  t.is(strict.code, 2);
+  t.regex(strict.stderr, /^w\.baton:4:17: .*\[SESSION_VOLATILE_LITERAL\]/m);
+});

@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { Controller } from '../../controller/controller.ts';
 import { EXIT } from '../../errors.ts';
 import { Journal } from '../../journal/journal.ts';
 import { ResultsFolder } from '../../report/results-folder.ts';
 import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
+import { sha256 } from '../../session/parse.ts';
 import { Recorder } from '../../session/recorder.ts';
 import { runRepl } from '../../session/repl.ts';
 import { variantBook } from '../../session/variants.ts';
@@ -21,6 +23,16 @@ const USAGE = [
   '  --variants FILE     a variant tree for `variant ID|FILTER`',
   '  --results DIR       where the job folder is made (default: results)',
 ].join('\n');
+
+// `FILE@SHA256,...`, each file relative to the script's folder (R2).
+function variantPins(files: string[], cwd: string, script: string): string {
+  return files
+    .map((file) => {
+      const path = resolve(cwd, file);
+      return `${relative(dirname(script), path)}@${sha256(readFileSync(path, 'utf8'))}`;
+    })
+    .join(',');
+}
 
 export const replCommand: Command = {
   name: 'repl',
@@ -57,7 +69,12 @@ export const replCommand: Command = {
     });
     const recorder = values.record
       ? new Recorder(resolve(io.cwd, values.record), journal, {
-          header: { cols: io.stdout.columns ?? 80 },
+          header: {
+            cols: io.stdout.columns ?? 80,
+            ...(values.variants
+              ? { variants: variantPins(values.variants, io.cwd, resolve(io.cwd, values.record)) }
+              : {}),
+          },
           secrets: () =>
             Object.entries(io.env).flatMap(([key, value]) =>
               /pass|pwd|token|secret|key/i.test(key) && value ? [value] : [],
