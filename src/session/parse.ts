@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import type { ErrorCode } from '../errors.ts';
+import type { Word } from './tokens.ts';
 import { parseHostSpec } from '../transport/host-spec.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { findDefinition } from './registry.ts';
@@ -30,6 +31,9 @@ export interface ParseResult {
   errors: Diagnostic[];
   warnings: Diagnostic[];
 }
+
+// Blank lines and comments.
+const SKIPPED = /^\s*(#|$)/;
 
 const HEADER = /^#\s*baton session\s+(\S+)\s*$/;
 
@@ -67,6 +71,36 @@ export function emptyKnown(): Known {
 interface Open {
   items: Item[];
   for?: Extract<Item, { type: 'for' }>;
+}
+
+// One line as command definitions read it (a class: no closures made per line).
+class Line implements LineContext {
+  failed = false;
+  readonly keyword: Word;
+  readonly args: Word[];
+  readonly source: string;
+  private readonly onError: (col: number, message: string, code: ErrorCode) => void;
+
+  constructor(
+    keyword: Word,
+    args: Word[],
+    source: string,
+    onError: (col: number, message: string, code: ErrorCode) => void,
+  ) {
+    this.keyword = keyword;
+    this.args = args;
+    this.source = source;
+    this.onError = onError;
+  }
+
+  rest(col: number): string {
+    return this.source.slice(col - 1);
+  }
+
+  error(col: number, message: string, code: ErrorCode = 'SESSION_SYNTAX'): void {
+    this.failed = true;
+    this.onError(col, message, code);
+  }
 }
 
 class Parser {
@@ -149,7 +183,7 @@ class Parser {
     for (; index < lines.length; index++) {
       const source = lines[index] ?? '';
       const lineNo = index + 1;
-      if (source.trim() === '' || source.trimStart().startsWith('#')) continue;
+      if (SKIPPED.test(source)) continue;
       const parsed = this.parseLine(file, lineNo, source);
       if (!parsed) {
         step = undefined;
@@ -372,38 +406,31 @@ class Parser {
       );
       return undefined;
     }
-    let failed = false;
-    const context: LineContext = {
-      keyword,
-      args,
-      source,
-      rest: (col) => source.slice(col - 1),
-      error: (col, message, code = 'SESSION_SYNTAX') => {
-        failed = true;
-        this.report(code, message, file, lineNo, col, source);
-      },
-    };
+    const context = new Line(keyword, args, source, (col, message, code) =>
+      this.report(code, message, file, lineNo, col, source),
+    );
     const parsed = definition.parse(context);
     const variablesOk = parsed?.type === 'host' || this.checkVariables(source, file, lineNo, source);
-    return failed || !variablesOk ? undefined : parsed;
+    return context.failed || !variablesOk ? undefined : parsed;
   }
 
   // Check the variables of a text; returns whether all are defined.
   private checkVariables(text: string, file: string, lineNo: number, source: string): boolean {
+    if (!text.includes('${')) return true;
     let ok = true;
     for (const use of variablesIn(text)) {
-      const col = use.offset + 1;
-      const bad = (message: string) => {
+      const message =
+        use.space === 'host' && this.known.hosts[use.name] === undefined
+          ? `\${host:${use.name}}: no host ${use.name} is declared before this line`
+          : use.space === 'secret' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(use.name)
+            ? `\${secret:${use.name}}: a secret name is letters, digits and _`
+            : use.space === 'param' && !/^[^@\s]+(@\S+)?$/.test(use.name)
+              ? `\${param:${use.name}}: expected \${param:KEY} or \${param:KEY@PATH}`
+              : undefined;
+      if (message !== undefined) {
         ok = false;
-        this.report('SESSION_UNDEFINED_VARIABLE', message, file, lineNo, col, source);
-      };
-      if (use.space === 'host' && this.known.hosts[use.name] === undefined)
-        bad(`\${host:${use.name}}: no host ${use.name} is declared before this line`);
-      else if (use.space === 'secret' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(use.name))
-        bad(`\${secret:${use.name}}: a secret name is letters, digits and _`);
-      else if (use.space === 'param' && !/^[^@\s]+(@\S+)?$/.test(use.name))
-        bad(`\${param:${use.name}}: expected \${param:KEY} or \${param:KEY@PATH}`);
-      else if (use.space === 'secret') this.secrets.add(use.name);
+        this.report('SESSION_UNDEFINED_VARIABLE', message, file, lineNo, use.offset + 1, source);
+      } else if (use.space === 'secret') this.secrets.add(use.name);
     }
     return ok;
   }

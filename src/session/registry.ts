@@ -132,6 +132,22 @@ function task(kind: 'bg' | 'fg') {
   };
 }
 
+const checkedPatterns = new Map<string, string | undefined>();
+
+// Why a pattern does not compile, or undefined; each pattern is compiled once per process.
+function regexProblem(pattern: string, flags: string): string | undefined {
+  const key = `${flags}/${pattern}`;
+  if (checkedPatterns.has(key)) return checkedPatterns.get(key);
+  let problem: string | undefined;
+  try {
+    new RegExp(pattern, flags);
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  if (checkedPatterns.size < 10_000) checkedPatterns.set(key, problem);
+  return problem;
+}
+
 const STATUSES = ['passed', 'failed', 'timeout', 'cancelled', 'lost'] as const;
 const OUTCOMES = ['go', 'aborted', 'timeout', 'lost', 'held'] as const;
 const STATES = ['idle', 'busy', 'closed', 'lost'] as const;
@@ -150,6 +166,10 @@ function oneOf<T extends string>(
   return undefined;
 }
 
+function done(expectation: Expectation, uses: Use[] = []): Parsed {
+  return { type: 'expect', expectation, uses };
+}
+
 function expect(line: LineContext): Parsed | undefined {
   const [subject, what, value] = line.args;
   if (!subject || !what) {
@@ -160,11 +180,6 @@ function expect(line: LineContext): Parsed | undefined {
     );
     return undefined;
   }
-  const done = (expectation: Expectation, uses: Use[] = []): Parsed => ({
-    type: 'expect',
-    expectation,
-    uses,
-  });
   if (subject.text === 'barrier') {
     const barrier = name(line, what, 'barrier name');
     const outcome = oneOf(line, value, OUTCOMES);
@@ -207,10 +222,9 @@ function expect(line: LineContext): Parsed | undefined {
         return undefined;
       }
       const [, pattern = '', flags = '', since] = match;
-      try {
-        new RegExp(pattern, flags);
-      } catch (error) {
-        line.error(from + 1, `bad regular expression: ${(error as Error).message}`, 'SESSION_BAD_ARGUMENT');
+      const problem = regexProblem(pattern, flags);
+      if (problem !== undefined) {
+        line.error(from + 1, `bad regular expression: ${problem}`, 'SESSION_BAD_ARGUMENT');
         return undefined;
       }
       return done(

@@ -7,7 +7,16 @@ export interface Word {
 /** Split text into whitespace-separated words, columns counted from `startCol`. */
 export function words(text: string, startCol = 1): Word[] {
   const found: Word[] = [];
-  for (const match of text.matchAll(/\S+/g)) found.push({ text: match[0], col: startCol + match.index });
+  let start = -1;
+  for (let index = 0; index <= text.length; index++) {
+    const code = index < text.length ? text.charCodeAt(index) : 32;
+    const blank = code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+    if (!blank && start < 0) start = index;
+    else if (blank && start >= 0) {
+      found.push({ text: text.slice(start, index), col: startCol + start });
+      start = -1;
+    }
+  }
   return found;
 }
 
