@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
 import { plannedCommand } from './planned.ts';
+import { replayCommand } from './replay.ts';
+import { replCommand } from './repl.ts';
 import { variantsCommand } from './variants.ts';
 import { runCommand } from './run.ts';
 import { syncCommand } from './sync.ts';
@@ -12,11 +14,8 @@ export const COMMANDS: readonly Command[] = [
     'baton console [--hosts FILE] [--variants FILE...] [--record sessions/NAME.baton]',
   ),
   runCommand,
-  plannedCommand(
-    'replay',
-    'Replay session scripts, headless or stepped',
-    'baton replay SCRIPT... [--headless] [--hosts FILE] [--junit FILE] [--json FILE] [--step] [--check]',
-  ),
+  replayCommand,
+  replCommand,
   variantsCommand,
   syncCommand,
   plannedCommand(

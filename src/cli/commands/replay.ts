@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { EXIT, errorMessage, isBatonError } from '../../errors.ts';
+import type { ExitCode } from '../../errors.ts';
+import { junitXml } from '../../report/junit.ts';
+import { summaryLine } from '../../report/job-report.ts';
+import type { JobSummary } from '../../report/job-report.ts';
+import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
+import { jobExitCode } from '../../scenario/runner.ts';
+import { formatDiagnostic } from '../../session/diagnostics.ts';
+import type { Diagnostic } from '../../session/diagnostics.ts';
+import { replayJob } from '../../session/job.ts';
+import { parseScript } from '../../session/parse.ts';
+import type { Script } from '../../session/script.ts';
+import { variantBook } from '../../session/variants.ts';
+import type { Command } from '../command.ts';
+import { parseOptions, usageError, writeLine } from '../command.ts';
+import { replayPrinter } from './replay-output.ts';
+
+const USAGE = [
+  'baton replay SCRIPT... [--headless] [--hosts FILE] [--junit FILE] [--json FILE] [--check] [--strict]',
+  '                 [--variants FILE]... [--filter-only PATH]... [--filter-out PATH]... [--results DIR]',
+  '',
+  '  SCRIPT              a session script (`# baton session 1`), recorded with `baton repl --record`',
+  '  --headless          no terminal needed (the default off a terminal and under CI=true)',
+  '  --hosts FILE        named hosts, one `NAME = SPEC` a line',
+  '  --junit FILE        JUnit XML of every script: one test case per unit (per variant of a `for variant` loop)',
+  '  --json FILE         the results of every script as JSON',
+  '  --check             validate the scripts without running them: syntax, hosts, streams, variants, files',
+  '  --strict            warnings are errors',
+  "  --variants FILE     a variant tree for `for variant` and `variant` (besides the script's own `variants`)",
+  '  --filter-only PATH  keep only these branches of the tree; --filter-out PATH drops them',
+  "  --results DIR       where each script's job folder is made (default: results)",
+  '',
+  'Exit codes: 0 every script passed, 1 a step failed, 2 a bad script or usage (nothing run),',
+  '3 the environment failed, 130 interrupted (`finally` ran, results and JUnit written).',
+].join('\n');
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'Replay session scripts, headless or stepped',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseOptions('replay', args, {
+      headless: { type: 'boolean' },
+      hosts: { type: 'string' },
+      junit: { type: 'string' },
+      json: { type: 'string' },
+      check: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      variants: { type: 'string', multiple: true },
+      'filter-only': { type: 'string', multiple: true },
+      'filter-out': { type: 'string', multiple: true },
+      results: { type: 'string' },
+    });
+    if (positionals.length === 0) throw usageError('give at least one session script', 'replay');
+    const displayName = (path: string) => relative(io.cwd, path) || path;
+    const github = io.env.GITHUB_ACTIONS === 'true';
+    const scripts: Script[] = [];
+    const problems: Diagnostic[] = [];
+    for (const file of positionals) {
+      const parsed = parseScript(resolve(io.cwd, file), { read: readText, env: io.env, displayName });
+      problems.push(...parsed.errors, ...(values.strict ? parsed.warnings : []));
+      for (const warning of values.strict ? [] : parsed.warnings)
+        writeLine(io.stderr, `warning: ${formatDiagnostic(warning)}`);
+      scripts.push(parsed.script);
+    }
+    const books = scripts.map((script) =>
+      variantBook({
+        files: [...script.variantFiles, ...(values.variants ?? []).map((path) => resolve(io.cwd, path))],
+        filterOnly: values['filter-only'] ?? [],
+        filterOut: values['filter-out'] ?? [],
+        cwd: io.cwd,
+      }),
+    );
+    // The variant filters of every loop are checked before anything runs.
+    for (const [index, script] of scripts.entries())
+      for (const item of script.items) {
+        if (item.type !== 'for') continue;
+        try {
+          if (books[index]?.matching(item.filter).length === 0)
+            problems.push({
+              code: 'MUX_FILTER_NO_MATCH',
+              message: `no variant matches ${item.filter.join(' ')}`,
+              file: displayName(item.file),
+              line: item.line,
+              col: 16,
+              source: item.text,
+            });
+        } catch (error) {
+          problems.push({
+            code: isBatonError(error) ? error.code : 'MUX_BAD_FILTER',
+            message: errorMessage(error),
+            file: displayName(item.file),
+            line: item.line,
+            col: 16,
+            source: item.text,
+          });
+        }
+      }
+    for (const problem of problems) {
+      writeLine(io.stderr, formatDiagnostic(problem));
+      if (github)
+        writeLine(
+          io.stdout,
+          `::error file=${problem.file},line=${problem.line},col=${problem.col}::${problem.message} [${problem.code}]`,
+        );
+    }
+    if (problems.length > 0) {
+      writeLine(io.stderr, `${problems.length} problem${problems.length === 1 ? '' : 's'}: nothing run`);
+      return EXIT.usage;
+    }
+    if (values.check) {
+      writeLine(io.stdout, `${scripts.length} script${scripts.length === 1 ? '' : 's'} checked: no problems`);
+      return EXIT.ok;
+    }
+    const hosts = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : new HostBook();
+    const printer = replayPrinter(io, { github });
+    const summaries: JobSummary[] = [];
+    for (const [index, script] of scripts.entries()) {
+      if (io.signal?.aborted) break;
+      const summary = await replayJob({
+        script,
+        variants: books[index] ?? variantBook({ files: [], cwd: io.cwd }),
+        hosts,
+        env: io.env,
+        cwd: io.cwd,
+        displayName,
+        ...(values.results ? { resultsBase: values.results } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
+        hooks: printer.hooks,
+      });
+      summaries.push(summary);
+      writeLine(io.stdout, `results: ${summary.resultsDir}`);
+    }
+    const all: JobSummary = {
+      jobId: summaries.map((summary) => summary.jobId).join('+'),
+      resultsDir: summaries[0]?.resultsDir ?? '',
+      status: 'passed',
+      exitCode: 0,
+      durationMs: summaries.reduce((sum, summary) => sum + summary.durationMs, 0),
+      variants: summaries.flatMap((summary) => summary.variants),
+    };
+    const exitCode: ExitCode = io.signal?.aborted
+      ? EXIT.interrupted
+      : jobExitCode(summaries.map((summary) => ({ exitCode: summary.exitCode })));
+    if (values.junit) printer.write(resolve(io.cwd, values.junit), junitXml(all));
+    if (values.json) printer.write(resolve(io.cwd, values.json), JSON.stringify(summaries, null, 2) + '\n');
+    writeLine(io.stdout, summaryLine(all));
+    return exitCode;
+  },
+};

@@ -1,0 +1,127 @@
+import { basename, resolve } from 'node:path';
+import { Controller } from '../controller/controller.ts';
+import { EXIT, errorMessage, exitCodeOf, isBatonError } from '../errors.ts';
+import type { ExitCode } from '../errors.ts';
+import { Journal } from '../journal/journal.ts';
+import { JobReport } from '../report/job-report.ts';
+import type { JobSummary, VariantResult } from '../report/job-report.ts';
+import { ResultsFolder } from '../report/results-folder.ts';
+import { HostBook } from '../scenario/hosts-file.ts';
+import { jobExitCode } from '../scenario/runner.ts';
+import { startJobSyncServer } from '../sync/job.ts';
+import type { JobSyncServer } from '../sync/job.ts';
+import { replayScript } from './replay.ts';
+import type { ReplayHooks, UnitOutcome } from './replay.ts';
+import type { Script } from './script.ts';
+import { secretEnv } from './variables.ts';
+import type { VariantBook } from './variants.ts';
+
+export interface ReplayJobOptions {
+  script: Script;
+  variants: VariantBook;
+  hosts?: HostBook;
+  env: Record<string, string | undefined>;
+  /** Where the job folder is made. @default ./results */
+  resultsBase?: string;
+  cwd: string;
+  displayName: (path: string) => string;
+  /** Interrupts the replay: the current step stops, `finally` runs, the job ends with exit 130. */
+  signal?: AbortSignal;
+  /** Progress: each finished step and unit. */
+  hooks?: ReplayHooks;
+  onUnitResult?: (result: VariantResult, outcome: UnitOutcome) => void;
+}
+
+/**
+ * Replay one script as a job of its own: journal, results folder, sync server and controller, one
+ * variant-start/variant-end pair per unit (named by the variant id), results.json and junit.xml at the end.
+ */
+export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> {
+  const { script } = options;
+  const journal = new Journal();
+  const results = new ResultsFolder(resolve(options.cwd, options.resultsBase ?? 'results'), journal);
+  const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
+  const name = basename(script.file).replace(/\.baton$/, '');
+  journal.emit({ kind: 'job-start', jobId: journal.header.jobId, command: 'replay', argv: [script.file] });
+  let sync: JobSyncServer | undefined;
+  let controller: Controller | undefined;
+  let exitCode: ExitCode = EXIT.ok;
+  const started = new Map<string, number>();
+  try {
+    sync = await startJobSyncServer(journal);
+    controller = new Controller({
+      journal,
+      results,
+      sync,
+      hosts: options.hosts ?? new HostBook(),
+      cwd: options.cwd,
+      baseEnv: secretEnv(script.secrets, options.env),
+      variants: (selector) => options.variants.find(selector),
+    });
+    const hooks: ReplayHooks = {
+      ...options.hooks,
+      unitStart(unit, variant) {
+        started.set(unit, performance.now());
+        journal.emit({
+          kind: 'variant-start',
+          scenario: name,
+          scenarioIndex: 1,
+          variant: unit,
+          index: variant?.index ?? 1,
+          total: variant?.total ?? 1,
+          params: variant?.values ?? {},
+        });
+        options.hooks?.unitStart?.(unit, variant);
+      },
+      unitEnd(outcome) {
+        const status = outcome.interrupted ? 'interrupted' : outcome.error ? 'failed' : 'passed';
+        journal.emit({
+          kind: 'variant-end',
+          variant: outcome.name,
+          scenario: name,
+          scenarioIndex: 1,
+          status,
+          exitCode: outcome.interrupted ? EXIT.interrupted : outcome.error ? EXIT.failed : EXIT.ok,
+          durationMs: Math.round(performance.now() - (started.get(outcome.name) ?? performance.now())),
+          ...(outcome.error ? { error: outcome.error } : {}),
+        });
+        options.hooks?.unitEnd?.(outcome);
+        const result = report.result.variants.at(-1);
+        if (result) options.onUnitResult?.(result, outcome);
+      },
+    };
+    await replayScript({
+      controller,
+      script,
+      env: options.env,
+      variantsFor: (filter) => options.variants.matching(filter),
+      displayName: options.displayName,
+      ...(options.signal ? { signal: options.signal } : {}),
+      hooks,
+    });
+    exitCode = options.signal?.aborted ? EXIT.interrupted : jobExitCode(report.result.variants);
+  } catch (error) {
+    journal.emit({
+      kind: 'log',
+      level: 'error',
+      ...(isBatonError(error) ? { code: error.code } : {}),
+      message: `the replay failed: ${errorMessage(error)}`,
+    });
+    exitCode = options.signal?.aborted ? EXIT.interrupted : exitCodeOf(error);
+  } finally {
+    await controller?.dispose();
+    await sync?.close();
+  }
+  const status =
+    exitCode === EXIT.ok
+      ? 'passed'
+      : exitCode === EXIT.interrupted
+        ? 'interrupted'
+        : exitCode === EXIT.failed
+          ? 'failed'
+          : 'error';
+  journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status, exitCode });
+  report.dispose();
+  results.dispose();
+  return report.result;
+}

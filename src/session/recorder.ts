@@ -1,0 +1,78 @@
+import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { Disposable, Journal } from '../journal/journal.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { SESSION_FORMAT } from './script.ts';
+
+export interface RecorderOptions {
+  /** Header pairs after the version line (R2): cols, rows, tz, variant files... */
+  header?: Record<string, string | number>;
+  /** Secret values never written: a line holding one is refused. */
+  secrets?: () => readonly string[];
+}
+
+/**
+ * Writes a session script as it is made: the header first, then each command the console ran (source
+ * `console`) once it has ended well, then its `expect` lines. Every line is appended and flushed when it is
+ * written, so that a process killed at any moment leaves a script that parses up to its last step (R10).
+ * The lines are the ones typed (`typed`), in the script's own form: a secret is `${secret:NAME}`, never its value.
+ */
+export class Recorder implements Disposable {
+  private readonly fd: number;
+  private readonly subscription: Disposable;
+  private readonly options: RecorderOptions;
+  private typedLines: string[] = [];
+  private readonly pending = new Map<number, string[]>();
+
+  constructor(path: string, journal: Journal, options: RecorderOptions = {}) {
+    this.options = options;
+    this.fd = openSync(path, 'a', 0o600);
+    const pairs = {
+      tool: TOOL_VERSION,
+      tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      ...options.header,
+    };
+    // Appending to a script goes on after its last line; a new script starts with its header.
+    if (fstatSync(this.fd).size === 0)
+      this.write([
+        `# baton session ${SESSION_FORMAT}`,
+        `# ${Object.entries(pairs)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(' ')}`,
+      ]);
+    this.subscription = journal.subscribe((event) => {
+      if (event.kind === 'command' && event.source.kind === 'console' && this.typedLines.length > 0) {
+        this.pending.set(event.id, this.typedLines);
+        this.typedLines = [];
+      } else if (event.kind === 'command-end') {
+        const lines = this.pending.get(event.id);
+        this.pending.delete(event.id);
+        if (lines && event.ok) this.write(lines);
+      }
+    });
+  }
+
+  /** The line(s) the next console command was typed as: written once the command has ended well. */
+  typed(lines: string[]): void {
+    this.typedLines = lines;
+  }
+
+  /** Lines that are not commands (host, variants, expect, comments): written at once. */
+  write(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    const secrets = this.options.secrets?.() ?? [];
+    const text = lines
+      .map((line) =>
+        secrets.some((secret) => secret !== '' && line.includes(secret))
+          ? '# (a line holding a secret value was not recorded)'
+          : line,
+      )
+      .join('\n');
+    writeSync(this.fd, text + '\n');
+    fsyncSync(this.fd);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    closeSync(this.fd);
+  }
+}
