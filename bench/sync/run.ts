@@ -169,7 +169,7 @@ await call({ kind: 'close', set: 'crowd' });
 // Peak memory of a release of 4 MiB of data to 250 members, the server alone in its process.
 const measured = spawn(
   process.execPath,
-  ['--import=tsx', fileURLToPath(new URL('./measured-server.ts', import.meta.url)), token],
+  ['--import=tsx', fileURLToPath(new URL('../../test/sync/fixtures/measured-server.ts', import.meta.url)), token],
   { stdio: ['pipe', 'pipe', 'inherit'] },
 );
 const said = createInterface({ input: measured.stdout })[Symbol.asyncIterator]();
