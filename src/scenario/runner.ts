@@ -2,11 +2,12 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { Controller } from '../controller/controller.ts';
 import { BatonError, ERROR_CODES, EXIT, isErrorCode } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
-import type { FailureReport, RunStatus } from '../journal/events.ts';
-import { Journal } from '../journal/journal.ts';
-import { JobReport } from '../report/job-report.ts';
+import type { FailureReport } from '../journal/events.ts';
+import type { Journal } from '../journal/journal.ts';
+import { endJob, openJob, runStatusOf } from '../report/job-files.ts';
+import type { JobReport } from '../report/job-report.ts';
 import type { JobSummary, VariantResult } from '../report/job-report.ts';
-import { ResultsFolder } from '../report/results-folder.ts';
+import type { ResultsFolder } from '../report/results-folder.ts';
 import { startJobSyncServer } from '../sync/job.ts';
 import type { JobSyncServer } from '../sync/job.ts';
 import { createContext } from './context.ts';
@@ -38,17 +39,15 @@ export interface RunJobOptions {
  */
 export async function runJob(options: RunJobOptions): Promise<JobSummary> {
   const cwd = options.cwd ?? process.cwd();
-  const journal = new Journal();
-  const results = new ResultsFolder(resolve(cwd, options.resultsBase ?? 'results'), journal);
-  const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
-  options.onJournal?.(journal, results);
-  const signal = options.signal ?? new AbortController().signal;
-  journal.emit({
-    kind: 'job-start',
-    jobId: journal.header.jobId,
+  const job = openJob({
+    resultsBase: options.resultsBase,
+    cwd,
     command: options.command ?? 'run',
     argv: options.scenarios,
+    onJournal: options.onJournal,
   });
+  const { journal, results, report } = job;
+  const signal = options.signal ?? new AbortController().signal;
   let sync: JobSyncServer | undefined;
   let controller: Controller | undefined;
   let jobFailure: BatonError | undefined;
@@ -85,19 +84,7 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
     await sync?.close();
   }
   const interrupted = controller?.interrupted === true || signal.aborted;
-  // A record that could not be written fails the job (exit 3) whatever its variants say.
-  const failure = jobFailure ?? results.writeFailure;
-  const exitCode = interrupted
-    ? EXIT.interrupted
-    : failure
-      ? ERROR_CODES[failure.code]
-      : jobExitCode(report.result.variants);
-  journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status: jobStatus(exitCode), exitCode });
-  report.dispose();
-  results.dispose();
-  // The reports of job-end itself may be what could not be written: still not a pass.
-  if (exitCode !== EXIT.ok || !results.writeFailure) return report.result;
-  return { ...report.result, status: 'error', exitCode: ERROR_CODES[results.writeFailure.code] };
+  return endJob(job, { interrupted, ...(jobFailure ? { failedWith: ERROR_CODES[jobFailure.code] } : {}) });
 }
 
 interface ScenarioRef {
@@ -160,7 +147,7 @@ async function runVariant(run: VariantRun): Promise<VariantResult | undefined> {
     variant: name,
     scenario: scenario.name,
     scenarioIndex: scenario.index,
-    status: interrupted ? 'interrupted' : jobStatus(exitCode),
+    status: interrupted ? 'interrupted' : runStatusOf(exitCode),
     exitCode,
     durationMs: Math.round(performance.now() - started),
     ...(error ? { error } : {}),
@@ -211,17 +198,4 @@ function writeFailureReport(results: ResultsFolder): FailureReport | undefined {
 
 function exitCodeOfReport(report: FailureReport): ExitCode {
   return isErrorCode(report.code) ? ERROR_CODES[report.code] : EXIT.failed;
-}
-
-/** A run's status from its exit code: 1 is a failed scenario; bad input and a failed environment are errors. */
-function jobStatus(exitCode: ExitCode): RunStatus {
-  if (exitCode === EXIT.interrupted) return 'interrupted';
-  return exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
-}
-
-/** Bad input dominates, then a failed environment, then a failed scenario. */
-export function jobExitCode(results: readonly { exitCode: number }[]): ExitCode {
-  const codes = new Set(results.map((result) => result.exitCode));
-  for (const code of [EXIT.usage, EXIT.environment, EXIT.failed] as const) if (codes.has(code)) return code;
-  return EXIT.ok;
 }

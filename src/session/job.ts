@@ -1,13 +1,10 @@
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { Controller } from '../controller/controller.ts';
 import { EXIT, errorMessage, exitCodeOf, isBatonError } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
-import { Journal } from '../journal/journal.ts';
-import { JobReport } from '../report/job-report.ts';
+import { endJob, openJob } from '../report/job-files.ts';
 import type { JobSummary, VariantResult } from '../report/job-report.ts';
-import { ResultsFolder } from '../report/results-folder.ts';
 import { HostBook } from '../scenario/hosts-file.ts';
-import { jobExitCode } from '../scenario/runner.ts';
 import { startJobSyncServer } from '../sync/job.ts';
 import type { JobSyncServer } from '../sync/job.ts';
 import { replayScript } from './replay.ts';
@@ -38,14 +35,17 @@ export interface ReplayJobOptions {
  */
 export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> {
   const { script } = options;
-  const journal = new Journal();
-  const results = new ResultsFolder(resolve(options.cwd, options.resultsBase ?? 'results'), journal);
-  const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
+  const job = openJob({
+    resultsBase: options.resultsBase,
+    cwd: options.cwd,
+    command: 'replay',
+    argv: [script.file],
+  });
+  const { journal, results, report } = job;
   const name = basename(script.file).replace(/\.baton$/, '');
-  journal.emit({ kind: 'job-start', jobId: journal.header.jobId, command: 'replay', argv: [script.file] });
   let sync: JobSyncServer | undefined;
   let controller: Controller | undefined;
-  let exitCode: ExitCode = EXIT.ok;
+  let failedWith: ExitCode | undefined;
   const started = new Map<string, number>();
   try {
     sync = await startJobSyncServer(journal);
@@ -99,7 +99,6 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
       ...(options.signal ? { signal: options.signal } : {}),
       hooks,
     });
-    exitCode = options.signal?.aborted ? EXIT.interrupted : jobExitCode(report.result.variants);
   } catch (error) {
     journal.emit({
       kind: 'log',
@@ -107,21 +106,13 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
       ...(isBatonError(error) ? { code: error.code } : {}),
       message: `the replay failed: ${errorMessage(error)}`,
     });
-    exitCode = options.signal?.aborted ? EXIT.interrupted : exitCodeOf(error);
+    failedWith = exitCodeOf(error);
   } finally {
     await controller?.dispose();
     await sync?.close();
   }
-  const status =
-    exitCode === EXIT.ok
-      ? 'passed'
-      : exitCode === EXIT.interrupted
-        ? 'interrupted'
-        : exitCode === EXIT.failed
-          ? 'failed'
-          : 'error';
-  journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status, exitCode });
-  report.dispose();
-  results.dispose();
-  return report.result;
+  return endJob(job, {
+    interrupted: options.signal?.aborted === true,
+    ...(failedWith === undefined ? {} : { failedWith }),
+  });
 }

@@ -6,7 +6,7 @@ import { junitXml } from '../../report/junit.ts';
 import { summaryLine } from '../../report/job-report.ts';
 import type { JobSummary } from '../../report/job-report.ts';
 import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
-import { jobExitCode } from '../../scenario/runner.ts';
+import { jobExitCode } from '../../report/job-files.ts';
 import { formatDiagnostic } from '../../session/diagnostics.ts';
 import type { Diagnostic } from '../../session/diagnostics.ts';
 import { replayJob } from '../../session/job.ts';

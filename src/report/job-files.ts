@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { ERROR_CODES, EXIT } from '../errors.ts';
+import type { ExitCode } from '../errors.ts';
+import type { RunStatus } from '../journal/events.ts';
+import { Journal } from '../journal/journal.ts';
+import { JobReport } from './job-report.ts';
+import type { JobSummary } from './job-report.ts';
+import { ResultsFolder } from './results-folder.ts';
+
+/** A job's journal, its results folder and the report written from them: what `baton run` and `replay` share. */
+export interface JobFiles {
+  journal: Journal;
+  results: ResultsFolder;
+  report: JobReport;
+}
+
+export interface OpenJobOptions {
+  /** Where job folders are made, relative to `cwd`. @default results */
+  resultsBase?: string;
+  cwd: string;
+  command: string;
+  argv: string[];
+  /** Called once the journal exists, before `job-start` (live subscribers). */
+  onJournal?: (journal: Journal, results: ResultsFolder) => void;
+}
+
+/** Make a job's journal and results folder, and journal its `job-start`. */
+export function openJob(options: OpenJobOptions): JobFiles {
+  const journal = new Journal();
+  const results = new ResultsFolder(resolve(options.cwd, options.resultsBase ?? 'results'), journal);
+  const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
+  options.onJournal?.(journal, results);
+  journal.emit({
+    kind: 'job-start',
+    jobId: journal.header.jobId,
+    command: options.command,
+    argv: options.argv,
+  });
+  return { journal, results, report };
+}
+
+/**
+ * Journal `job-end`, write the reports and close the files; the job's summary. The exit code: 130 when
+ * interrupted, else the job's own failure (`failedWith`), else a record that could not be written (the
+ * environment's failure, never a pass), else what its variants give.
+ */
+export function endJob(job: JobFiles, end: { interrupted: boolean; failedWith?: ExitCode }): JobSummary {
+  const { journal, results, report } = job;
+  const writeFailure = results.writeFailure;
+  const exitCode = end.interrupted
+    ? EXIT.interrupted
+    : (end.failedWith ??
+      (writeFailure ? ERROR_CODES[writeFailure.code] : jobExitCode(report.result.variants)));
+  journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status: runStatusOf(exitCode), exitCode });
+  report.dispose();
+  results.dispose();
+  // The reports of job-end itself may be what could not be written: still not a pass.
+  if (exitCode !== EXIT.ok || !results.writeFailure) return report.result;
+  return { ...report.result, status: 'error', exitCode: ERROR_CODES[results.writeFailure.code] };
+}
+
+/** Bad input dominates, then a failed environment, then a failed scenario. */
+export function jobExitCode(results: readonly { exitCode: number }[]): ExitCode {
+  const codes = new Set(results.map((result) => result.exitCode));
+  for (const code of [EXIT.usage, EXIT.environment, EXIT.failed] as const) if (codes.has(code)) return code;
+  return EXIT.ok;
+}
+
+/** A run's status from its exit code: 1 is a failed scenario; bad input and a failed environment are errors. */
+export function runStatusOf(exitCode: ExitCode): RunStatus {
+  if (exitCode === EXIT.interrupted) return 'interrupted';
+  return exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
+}
