@@ -103,11 +103,6 @@ export class BarrierDesk {
       stop(new BatonError('INTERRUPTED', 'interrupted while waiting at a barrier'));
   }
 
-  async dispose(): Promise<void> {
-    this.interrupt();
-    await Promise.resolve();
-  }
-
   private server(): JobSyncServer {
     if (!this.sync)
       throw new BatonError(

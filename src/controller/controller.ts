@@ -196,7 +196,7 @@ export class Controller {
   async dispose(): Promise<void> {
     if (this.abortListener) this.options.signal?.removeEventListener('abort', this.abortListener);
     await this.closeStreams();
-    await this.barriers.dispose();
+    this.barriers.interrupt();
     this.subscription.dispose();
   }
 

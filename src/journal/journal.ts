@@ -102,11 +102,6 @@ export class Journal {
     return { dispose: () => this.subscribers.delete(guarded) };
   }
 
-  /** The kept events from `fromSeq` on (at most the backlog). */
-  since(fromSeq: number): JournalEvent[] {
-    return this.backlog.slice(Math.max(0, fromSeq - this.backlogStart - 1));
-  }
-
   private keep(event: JournalEvent): void {
     if (this.backlogSize <= 0) return;
     if (this.backlog.length === 0) this.backlogStart = event.seq - 1;
