@@ -97,6 +97,12 @@ export class Cursor {
     if (c !== 0xfeff && (c < 0xdc00 || c > 0xdfff)) this.column++;
   }
 
+  /** Move over `count` printable ASCII characters (no break, BOM or surrogate among them). */
+  skipPrintable(count: number): void {
+    this.index += count;
+    this.column += count;
+  }
+
   /** Skip spaces only (no line break inside): the common fast path. */
   skipSpaces(): void {
     while (this.text.charCodeAt(this.index) === SPACE) {

@@ -139,9 +139,7 @@ export function scanQuoted(cursor: Cursor, single: boolean): ScalarToken {
       } else if (!single && c === 0x5c) {
         out += escape(cursor);
       } else {
-        const from = cursor.index;
-        cursor.forward();
-        out += cursor.text.slice(from, cursor.index);
+        out += quotedRun(cursor);
       }
     }
     if (cursor.at() === quote) break;
@@ -169,6 +167,19 @@ export function scanQuoted(cursor: Cursor, single: boolean): ScalarToken {
   }
   cursor.forward();
   return { kind: 'scalar', value: out, style: single ? 'single' : 'double', start };
+}
+
+/** The characters up to the next one that needs a look (blank, break, quote, backslash, beyond ASCII), at least one. */
+function quotedRun(cursor: Cursor): string {
+  const { text } = cursor;
+  const from = cursor.index;
+  let end = from;
+  for (let c = text.charCodeAt(end); c > 0x20 && c < 0x7f && c !== 0x22 && c !== 0x27 && c !== 0x5c; ) {
+    c = text.charCodeAt(++end);
+  }
+  if (end === from) cursor.forward();
+  else cursor.skipPrintable(end - from);
+  return text.slice(from, cursor.index);
 }
 
 function escape(cursor: Cursor): string {

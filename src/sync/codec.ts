@@ -19,10 +19,19 @@ export interface LineParserOptions {
   onOverflow(): void;
 }
 
+/** Pieces of one line kept apart before they are joined. */
+const MAX_PIECES = 64;
+
 export class LineParser {
   private readonly options: LineParserOptions;
-  /** The bytes of the line being read, in `pending[0, pendingBytes)`; grown by doubling, so appending is linear. */
-  private pending = Buffer.alloc(0);
+  /**
+   * The pieces of the line being read, as read (the socket never reuses them), joined once at the line's end
+   * into a buffer of the line's exact size: no growth by doubling, whose discarded steps would double the
+   * memory a large line costs until the next collection.
+   */
+  private pieces: Buffer[] = [];
+  /** A line trickled in many small reads is copied into this buffer instead, grown by doubling. */
+  private trickled: Buffer | undefined;
   private pendingBytes = 0;
   /** The limit of the line being read once it is known (decided once per line, from its first word). */
   private lineLimit: number | undefined;
@@ -45,32 +54,51 @@ export class LineParser {
         return;
       }
       if (newline === -1) {
-        this.append(chunk, start, end);
+        this.keep(chunk.subarray(start, end));
         return;
       }
       let line = chunk.subarray(start, newline);
-      const pieced = this.pendingBytes > 0;
-      if (pieced) {
-        this.append(chunk, start, newline);
-        line = this.pending.subarray(0, this.pendingBytes);
+      if (this.trickled !== undefined) {
+        this.keep(line);
+        line = this.trickled.subarray(0, this.pendingBytes);
+        this.trickled = undefined;
+      } else if (this.pendingBytes > 0) {
+        this.pieces.push(line);
+        line = Buffer.concat(this.pieces, this.pendingBytes + line.length);
+        this.pieces = [];
       }
       const length = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
       this.pendingBytes = 0;
       this.lineLimit = undefined;
-      const bytes = this.options.onLineBytes !== undefined;
-      // A line handed over as bytes takes the pending buffer with it; the next one gets a new buffer.
-      if ((pieced && bytes) || this.pending.length > this.options.maxLineBytes * 2)
-        this.pending = Buffer.alloc(0);
       start = newline + 1;
-      if (bytes) this.options.onLineBytes!(line.subarray(0, length));
+      if (this.options.onLineBytes !== undefined) this.options.onLineBytes(line.subarray(0, length));
       else this.options.onLine(line.toString('utf8', 0, length));
     }
+  }
+
+  private keep(piece: Buffer): void {
+    if (this.trickled === undefined && this.pieces.length < MAX_PIECES) {
+      this.pieces.push(piece);
+      this.pendingBytes += piece.length;
+      return;
+    }
+    const needed = this.pendingBytes + piece.length;
+    if (this.trickled === undefined || needed > this.trickled.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.pendingBytes, 4096));
+      if (this.trickled === undefined) Buffer.concat(this.pieces).copy(grown);
+      else this.trickled.copy(grown, 0, 0, this.pendingBytes);
+      this.trickled = grown;
+      this.pieces = [];
+    }
+    piece.copy(this.trickled, this.pendingBytes);
+    this.pendingBytes = needed;
   }
 
   /** Ignore any further input (the connection is closing). */
   stop(): void {
     this.stopped = true;
-    this.pending = Buffer.alloc(0);
+    this.pieces = [];
+    this.trickled = undefined;
     this.pendingBytes = 0;
   }
 
@@ -79,35 +107,33 @@ export class LineParser {
     this.options.onOverflow();
   }
 
-  private append(chunk: Buffer, start: number, end: number): void {
-    const needed = this.pendingBytes + (end - start);
-    if (needed > this.pending.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.pending.length * 2, 256));
-      this.pending.copy(grown, 0, 0, this.pendingBytes);
-      this.pending = grown;
-    }
-    chunk.copy(this.pending, this.pendingBytes, start, end);
-    this.pendingBytes = needed;
-  }
-
   // Whether the line, `chunk[start, end)` added to what is pending, passes its limit (a trailing `\r` is free).
   private overLimit(chunk: Buffer, start: number, end: number): boolean {
     this.lineLimit ??= this.limitOf(chunk, start);
     let length = this.pendingBytes + (end - start);
-    const last = end > start ? chunk[end - 1] : this.pending[this.pendingBytes - 1];
+    const last = end > start ? chunk[end - 1] : this.lastPendingByte();
     if (end < chunk.length && last === 0x0d) length--;
     return length > this.lineLimit;
+  }
+
+  private lastPendingByte(): number | undefined {
+    if (this.trickled !== undefined) return this.trickled[this.pendingBytes - 1];
+    const piece = this.pieces.at(-1);
+    return piece === undefined ? undefined : piece[piece.length - 1];
   }
 
   // The limit of the line being read, which depends on its first word; asked once a line is long, once per line.
   private limitOf(chunk: Buffer, start: number): number {
     const { longLine, maxLineBytes } = this.options;
     if (!longLine) return maxLineBytes;
-    const fromPending = this.pending.subarray(0, Math.min(this.pendingBytes, 32));
-    const head = Buffer.concat([fromPending, chunk.subarray(start, start + 32 - fromPending.length)])
-      .toString('latin1')
-      .trimStart()
-      .toUpperCase();
+    let head = '';
+    const pending =
+      this.trickled === undefined ? this.pieces : [this.trickled.subarray(0, this.pendingBytes)];
+    for (const piece of [...pending, chunk.subarray(start)]) {
+      head += piece.toString('latin1', 0, 32 - head.length);
+      if (head.length >= 32) break;
+    }
+    head = head.trimStart().toUpperCase();
     return head.startsWith(longLine.verb + ' ') ? longLine.maxBytes : maxLineBytes;
   }
 }
