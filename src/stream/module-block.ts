@@ -121,7 +121,7 @@ async function buildBundle(block: ModuleBlock): Promise<Uint8Array> {
       target: 'node18',
       write: false,
       // Native and optional packages stay out of the bundle; they load only if the block's code path needs them.
-      external: ['node-pty', 'esbuild', 'cpu-features', '*.node'],
+      external: ['@lydell/node-pty', 'esbuild', 'cpu-features', '*.node'],
       logLevel: 'silent',
       banner: {
         js: [
