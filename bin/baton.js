@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The baton command: load TypeScript through tsx, then hand over to the program entry.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../ui/main.ts');
+// The baton command: the built program in dist/ (made by `npm install`, or `npm run build` after a change).
+process.setSourceMapsEnabled(true);
+await import('../dist/ui/main.js');

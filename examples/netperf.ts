@@ -13,8 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScenarioContext } from 'baton';
-import { sh } from 'baton';
+import type { ScenarioContext } from 'baton-lab';
+import { sh } from 'baton-lab';
 
 export default async function netperf({
   hosts,

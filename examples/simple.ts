@@ -5,7 +5,7 @@
  *   baton run examples/simple.ts
  *   baton run examples/simple.ts --hosts lab.hosts      # lab.hosts: `h1 = ssh://root@10.0.0.11` ...
  */
-import type { ScenarioContext } from 'baton';
+import type { ScenarioContext } from 'baton-lab';
 
 export default async function simple({ hosts, open, group, params, log }: ScenarioContext): Promise<void> {
   const names = hosts.names().length > 0 ? hosts.names() : ['local', 'local', 'local'];

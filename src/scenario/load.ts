@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { BatonError, errorMessage } from '../errors.ts';
 import type { ScenarioContext } from './context.ts';
+import { prepareScenarioImports } from './scenario-imports.ts';
 
 export type ScenarioFunction = (context: ScenarioContext) => unknown;
 
@@ -9,6 +10,7 @@ export type ScenarioFunction = (context: ScenarioContext) => unknown;
 export async function loadScenario(file: string): Promise<ScenarioFunction> {
   if (!existsSync(file)) throw new BatonError('FILE_NOT_FOUND', `scenario not found: ${file}`, { file });
   let loaded: Record<string, unknown>;
+  await prepareScenarioImports();
   try {
     loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {

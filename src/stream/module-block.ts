@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatonError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -10,7 +10,8 @@ import { shellQuote } from '../transport/shell-script.ts';
 
 type ModuleBlock = Extract<Block, { kind: 'module' }>;
 
-const runtimePath = fileURLToPath(new URL('./module-runtime.ts', import.meta.url));
+// The runtime beside this module: module-runtime.ts in the sources, module-runtime.js in the build.
+const runtimePath = fileURLToPath(new URL(`./module-runtime${extname(import.meta.url)}`, import.meta.url));
 
 /** The oldest Node.js major a module block runs on; the command exits 127 on a host without it. */
 export const MIN_NODE_MAJOR = 20;
@@ -120,7 +121,7 @@ async function buildBundle(block: ModuleBlock): Promise<Uint8Array> {
       target: 'node18',
       write: false,
       // Native and optional packages stay out of the bundle; they load only if the block's code path needs them.
-      external: ['node-pty', 'esbuild', 'cpu-features', '*.node'],
+      external: ['@lydell/node-pty', 'esbuild', 'cpu-features', '*.node'],
       logLevel: 'silent',
       banner: {
         js: [

@@ -1,12 +1,12 @@
 /**
- * The `pty` transport: one persistent local shell in a pseudo-terminal (the only importer of node-pty).
+ * The `pty` transport: one persistent local shell in a pseudo-terminal (the only importer of @lydell/node-pty).
  * A terminal merges stdout and stderr, so every byte of a command reaches onStdout and onStderr never fires;
  * line ends are the terminal's (`\r\n`). Commands keep the terminal as stdin, for blocks that need one.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { IPty } from 'node-pty';
+import type { IPty } from '@lydell/node-pty';
 import { BatonError, errorMessage } from '../errors.ts';
 import { deferredExecution, failedExecution } from './execution.ts';
 import { transportLabel } from './host-spec.ts';
@@ -15,6 +15,9 @@ import type { TransportOptions } from './options.ts';
 import { ShellSession } from './shell-session.ts';
 import { DataListeners, StateCell } from './state.ts';
 import type { Disposable, ExecRequest, Execution, HostSpec, Transport, TransportState } from './transport.ts';
+
+// On Unix the terminal writes a Buffer as it is, although the typings of @lydell/node-pty only say string.
+type Pty = IPty & { write(data: string | Buffer): void };
 
 const DEFAULT_SIZE = { cols: 120, rows: 40 };
 /** How long a shell asked to exit may take before it is killed (stopped jobs make bash refuse once). */
@@ -42,7 +45,7 @@ export class PtyTransport implements Transport {
   private readonly stateCell = new StateCell();
   private readonly data = new DataListeners();
   private readonly tempDirs = new LocalTempDirs();
-  private terminal: IPty | undefined;
+  private terminal: Pty | undefined;
   private session: ShellSession | undefined;
   private exited: Promise<void> | undefined;
   private opening: Promise<void> | undefined;
@@ -90,10 +93,10 @@ export class PtyTransport implements Transport {
   private async start(): Promise<void> {
     const { file, args } = shellCommand(this.options.shell);
     const size = this.host.kind === 'pty' ? this.host : undefined;
-    let terminal: IPty;
+    let terminal: Pty;
     try {
       // Loaded on first use: a bundled module block that opens no pty stream needs no native module.
-      const { spawn } = await import('node-pty');
+      const { spawn } = await import('@lydell/node-pty');
       terminal = spawn(file, args, {
         name: 'xterm-256color',
         cols: size?.cols ?? DEFAULT_SIZE.cols,

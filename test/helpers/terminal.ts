@@ -1,6 +1,6 @@
 import xterm from '@xterm/headless';
-import { spawn } from 'node-pty';
-import type { IPty } from 'node-pty';
+import { spawn } from '@lydell/node-pty';
+import type { IPty } from '@lydell/node-pty';
 
 /** Keys by name, as the bytes a terminal sends. */
 export const KEYS = {
