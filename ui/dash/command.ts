@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { BatonError, errorMessage, EXIT } from '../../src/errors.ts';
 import type { CliIO, Command } from '../../src/cli/command.ts';
 import { parseOptions, usageError } from '../../src/cli/command.ts';
@@ -27,7 +28,9 @@ export const dashCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseOptions('dash', args, { follow: { type: 'boolean' } });
     if (positionals.length > 1) throw usageError(`expected one RESULTS_DIR, got ${positionals.length}`, 'dash');
-    const tail = openTail(locateJournal(io.cwd, positionals[0]));
+    const journal = locateJournal(io.cwd, positionals[0]);
+    // Named from the working folder, messages about its lines stay short enough for the log pane.
+    const tail = openTail(journal, relative(io.cwd, journal));
     try {
       const model = new DashModel();
       model.apply(tail.readNew());
@@ -53,9 +56,9 @@ export const dashCommand: Command = {
   },
 };
 
-function openTail(path: string): JournalTail {
+function openTail(path: string, name: string): JournalTail {
   try {
-    return new JournalTail(path);
+    return new JournalTail(path, name);
   } catch (error) {
     throw new BatonError('FILE_UNREADABLE', `cannot read ${path}: ${errorMessage(error)}`, { file: path });
   }

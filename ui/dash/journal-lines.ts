@@ -2,12 +2,14 @@ import { isBatonError } from '../../src/errors.ts';
 import type { JournalEvent, JournalHeader } from '../../src/journal/events.ts';
 import { parseEventLine, parseJournal } from '../../src/journal/reader.ts';
 
-/** What a chunk of journal text held: the header (once), events, and the lines that were skipped. */
+/** A line of the journal: an event, or why it was skipped (`file:line:col: message [CODE]`). */
+export type JournalLine = { event: JournalEvent } | { skipped: string };
+
+/** What a chunk of journal text held: the header (once), then its lines in order. */
 export interface JournalChunk {
   header?: JournalHeader;
-  events: JournalEvent[];
-  /** `file:line:col: message [CODE]` for each line that is not an event; the lines after it still count. */
-  warnings: string[];
+  /** A line that is not an event is skipped; the lines after it still count. */
+  lines: JournalLine[];
 }
 
 /**
@@ -28,7 +30,7 @@ export class JournalLines {
   feed(text: string): JournalChunk {
     const lines = (this.pending + text).split('\n');
     this.pending = lines.pop() ?? '';
-    const chunk: JournalChunk = { events: [], warnings: [] };
+    const chunk: JournalChunk = { lines: [] };
     for (const line of lines) {
       this.lineNumber++;
       if (this.header === undefined) {
@@ -38,10 +40,10 @@ export class JournalLines {
       }
       if (line.trim() === '') continue;
       try {
-        chunk.events.push(parseEventLine(line, this.file, this.lineNumber));
+        chunk.lines.push({ event: parseEventLine(line, this.file, this.lineNumber) });
       } catch (error) {
         if (!isBatonError(error)) throw error;
-        chunk.warnings.push(`${error.located} [${error.code}]`);
+        chunk.lines.push({ skipped: `${error.located} [${error.code}]` });
       }
     }
     return chunk;

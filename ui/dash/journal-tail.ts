@@ -22,11 +22,11 @@ export class JournalTail {
   private poll: NodeJS.Timeout | undefined;
   readonly path: string;
 
-  /** Throws the error of `openSync` (ENOENT for a folder without a journal). */
-  constructor(path: string) {
+  /** `name` is how messages name the file; throws the error of `openSync`. */
+  constructor(path: string, name = path) {
     this.path = path;
     this.fd = openSync(path, 'r');
-    this.lines = new JournalLines(path);
+    this.lines = new JournalLines(name);
   }
 
   readNew(): JournalChunk {
@@ -48,9 +48,9 @@ export class JournalTail {
       try {
         chunk = this.readNew();
       } catch (error) {
-        chunk = { events: [], warnings: [isBatonError(error) ? `${error.located} [${error.code}]` : errorMessage(error)] };
+        chunk = { lines: [{ skipped: isBatonError(error) ? `${error.located} [${error.code}]` : errorMessage(error) }] };
       }
-      if (chunk.header || chunk.events.length > 0 || chunk.warnings.length > 0) onAppend(chunk);
+      if (chunk.header || chunk.lines.length > 0) onAppend(chunk);
     };
     this.watcher = watch(this.path, check);
     this.watcher.on('error', () => this.watcher?.close());

@@ -26,8 +26,12 @@ export class DashModel {
 
   apply(chunk: JournalChunk): void {
     if (chunk.header) this.header = chunk.header;
-    for (const warning of chunk.warnings) this.log(`warning: skipped ${warning}`);
-    for (const event of chunk.events) {
+    for (const line of chunk.lines) {
+      if ('skipped' in line) {
+        this.log(`warning: skipped ${line.skipped}`);
+        continue;
+      }
+      const { event } = line;
       reduce(this.state, event);
       if (event.kind === 'barrier') this.barrierSpans.note(event, this.state);
       this.now = Math.max(this.now, event.t);
