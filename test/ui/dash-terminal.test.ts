@@ -7,8 +7,8 @@ import { scratchDir } from '../helpers/scratch.ts';
 import { TerminalDriver } from '../helpers/terminal.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DASH = [`--import=${import.meta.resolve('tsx')}`, join(ROOT, 'test/ui/dash-entry.ts')];
-// The machine is shared and a first start compiles blessed-contrib through tsx: generous, never a sleep.
+const BATON = join(ROOT, 'bin/baton.js');
+// The machine is shared and a first start compiles the program through tsx: generous waits, never a sleep.
 const SLOW = { timeoutMs: 60_000 };
 
 let resultsBase: string;
@@ -26,7 +26,7 @@ test.before('run a job with two barriers', async () => {
 });
 
 function dash(args: string[], size: { cols: number; rows: number }, cwd = ROOT): TerminalDriver {
-  return TerminalDriver.spawn(process.execPath, [...DASH, ...args], { ...size, cwd });
+  return TerminalDriver.spawn(process.execPath, [BATON, 'dash', ...args], { ...size, cwd });
 }
 
 test.serial('a finished job: its streams and barrier timeline, then q restores the terminal', async (t) => {
