@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { JournalLines } from '../../ui/dash/journal-lines.ts';
 import { DashModel } from '../../ui/dash/model.ts';
-import { jobTitle, streamRows, taskDurationBars } from '../../ui/dash/panels.ts';
+import { jobTitle, rateTitle, streamRows, taskDurationBars } from '../../ui/dash/panels.ts';
 import { timelineRows } from '../../ui/dash/timeline.ts';
 import type { BarrierSpan } from '../../ui/dash/timeline.ts';
 
@@ -68,7 +68,8 @@ test('the model of a failed job: streams from the one reducer, task durations, t
     taskDurationBars(model.state).map((bar) => bar.label),
     ['✗ server/01 iperf3-servers', '✗ client1/01 iperf3-client', '✗ client2/01 iperf3-client'],
   );
-  t.is(jobTitle(model), '20261201-084505-9e4a failed (exit 1) at 0.3s');
+  t.is(jobTitle(model), '20261201-084505-9e4a failed (exit 1)');
+  t.is(rateTitle(model), '51/s now, 51/s peak');
   t.deepEqual(model.eventsPerSecond, [51]);
   t.deepEqual(timelineRows(model.barrierSpans.spans, { width: 50, height: 3, now: model.now }), [
     'ready#1 ···············███████··· aborted 1/4 93ms',

@@ -7,7 +7,7 @@ import type { widget } from 'blessed-contrib';
 import { horizontalBars } from '../charts/bars.ts';
 import { fit, formatDuration } from '../charts/format.ts';
 import type { DashModel } from './model.ts';
-import { jobTitle, STREAM_HEADERS, streamRows, taskDurationBars } from './panels.ts';
+import { jobTitle, rateTitle, STREAM_HEADERS, streamRows, taskDurationBars } from './panels.ts';
 import { timelineRows } from './timeline.ts';
 
 export interface DashScreen {
@@ -25,6 +25,8 @@ export interface ScreenIO {
 }
 
 const COLUMN_SPACING = 2;
+/** Below this the panes cannot show a row of each: a notice replaces them. */
+const MIN_SIZE = { cols: 60, rows: 16 };
 
 /** A full-screen blessed-contrib dashboard on the terminal of `io`: streams, events/s, barriers, task durations, log. */
 export function openDashScreen(io: ScreenIO): DashScreen {
@@ -57,6 +59,7 @@ export function openDashScreen(io: ScreenIO): DashScreen {
   const barriers = grid.set(4, 0, 4, 7, blessed.box, { label: ' barriers ', tags: false });
   const durations = grid.set(4, 7, 4, 5, blessed.box, { label: ' task durations ', tags: false });
   const log = grid.set(8, 0, 4, 12, contrib.log, { label: ' log ', fg: 'white', tags: false, bufferLength: 300 });
+  const tooSmall = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true });
 
   let model: DashModel | undefined;
   const redraw = () => {
@@ -64,9 +67,10 @@ export function openDashScreen(io: ScreenIO): DashScreen {
   };
   const drawAll = (current: DashModel) => {
     drawStreams(streams, current);
-    const perSecond = current.eventsPerSecond;
-    rate.setData([`${perSecond.at(-1) ?? 0}/s now, ${Math.max(0, ...perSecond)}/s peak`], [
-      perSecond.slice(-Math.max(1, inner(rate).width)),
+    rate.setLabel(fit(` events/s · at ${(current.now / 1000).toFixed(1)}s `, Number(rate.width) - 4));
+    // The title gets a colon after it and wraps at a word when it is as wide as the box.
+    rate.setData([fit(rateTitle(current), inner(rate).width - 2)], [
+      current.eventsPerSecond.slice(-Math.max(1, inner(rate).width)),
     ]);
     const timeline = inner(barriers);
     barriers.setContent(
@@ -79,8 +83,13 @@ export function openDashScreen(io: ScreenIO): DashScreen {
       bars.length === 0 ? 'no finished tasks yet' : horizontalBars(bars, { ...inner(durations), format: formatDuration }).join('\n'),
     );
     for (const line of current.takeLog()) log.log(line);
+    tooSmall.setContent(`terminal too small: ${screen.width}x${screen.height}, the dashboard needs ${MIN_SIZE.cols}x${MIN_SIZE.rows}`);
+    if (Number(screen.width) < MIN_SIZE.cols || Number(screen.height) < MIN_SIZE.rows) tooSmall.show();
+    else tooSmall.hide();
     screen.render();
   };
+  // An ink session earlier in this process leaves stdin unref'd: the dashboard would then end at once.
+  (io.stdin as { ref?: () => void }).ref?.();
   screen.on('resize', redraw);
 
   return {
@@ -119,5 +128,6 @@ function drawStreams(table: widget.Table, model: DashModel): void {
   });
   // blessed-contrib draws the rows one cell right of the header: move the header over them.
   table.setContent(' ' + table.getContent());
-  table.setLabel(` streams · ${jobTitle(model)} `);
+  // A label wider than its box wraps onto the box's first line: cut it to the border.
+  table.setLabel(fit(` streams · ${jobTitle(model)} `, Number(table.width) - 4));
 }

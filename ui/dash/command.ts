@@ -37,7 +37,9 @@ export const dashCommand: Command = {
       if (!io.stdout.isTTY) throw usageError('baton dash draws on a terminal: stdout is not one', 'dash');
       const { openDashScreen } = await import('./blessed-screen.ts');
       const screen = openDashScreen(io);
-      const redraw = throttledDraw(DRAW_INTERVAL_MS, () => screen.draw(model));
+      const quit = untilQuit(screen, io.signal);
+      // A draw that throws ends the command through `quit`, so the terminal is restored below.
+      const redraw = throttledDraw(DRAW_INTERVAL_MS, () => screen.draw(model), quit.fail);
       try {
         screen.draw(model);
         if (values.follow)
@@ -45,7 +47,7 @@ export const dashCommand: Command = {
             model.apply(chunk);
             redraw.request();
           });
-        return await untilQuit(screen, io.signal);
+        return await quit.code;
       } finally {
         redraw.cancel();
         screen.destroy();
@@ -65,13 +67,17 @@ function openTail(path: string, name: string): JournalTail {
 }
 
 /** Draws requested as often as they like, done at most once per `intervalMs`. */
-function throttledDraw(intervalMs: number, draw: () => void) {
+function throttledDraw(intervalMs: number, draw: () => void, fail: (error: unknown) => void) {
   let pending: NodeJS.Timeout | undefined;
   return {
     request() {
       pending ??= setTimeout(() => {
         pending = undefined;
-        draw();
+        try {
+          draw();
+        } catch (error) {
+          fail(error);
+        }
       }, intervalMs);
     },
     cancel() {
@@ -80,11 +86,14 @@ function throttledDraw(intervalMs: number, draw: () => void) {
   };
 }
 
-/** Exit 0 on a quit key, 130 when the process is interrupted. */
-function untilQuit(screen: DashScreen, signal: AbortSignal | undefined): Promise<number> {
-  return new Promise((resolve) => {
+/** Exit 0 on a quit key, 130 when the process is interrupted; `fail` ends it with an error. */
+function untilQuit(screen: DashScreen, signal: AbortSignal | undefined) {
+  let fail: (error: unknown) => void = () => undefined;
+  const code = new Promise<number>((resolve, reject) => {
+    fail = reject;
     screen.onQuit(() => resolve(EXIT.ok));
     if (signal?.aborted) resolve(EXIT.interrupted);
     signal?.addEventListener('abort', () => resolve(EXIT.interrupted), { once: true });
   });
+  return { code, fail };
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../src/errors.ts';
 import { initialState, reduce } from '../../src/controller/state.ts';
 import type { JobState } from '../../src/controller/state.ts';
 import type { JournalHeader } from '../../src/journal/events.ts';
@@ -32,8 +33,14 @@ export class DashModel {
         continue;
       }
       const { event } = line;
-      reduce(this.state, event);
-      if (event.kind === 'barrier') this.barrierSpans.note(event, this.state);
+      try {
+        reduce(this.state, event);
+        if (event.kind === 'barrier') this.barrierSpans.note(event, this.state);
+      } catch (error) {
+        // An event of a known kind whose fields are not what the reducer expects: shown, not fatal.
+        this.log(`warning: skipped event ${event.seq} (${event.kind}): ${errorMessage(error)}`);
+        continue;
+      }
       this.now = Math.max(this.now, event.t);
       const second = Math.floor(event.t / 1000);
       while (this.eventsPerSecond.length <= second) this.eventsPerSecond.push(0);

@@ -34,10 +34,16 @@ export function taskDurationBars(state: JobState): Bar[] {
     }));
 }
 
-/** The job in one line: its id, how it stands, how far its clock is. */
+/** The job in a few words: its id and how it stands. */
 export function jobTitle(model: DashModel): string {
   const { state } = model;
   const id = state.jobId ?? model.header?.jobId ?? 'job';
   const status = state.status === 'running' ? 'running' : `${state.status} (exit ${state.exitCode ?? '?'})`;
-  return `${id} ${status} at ${(model.now / 1000).toFixed(1)}s`;
+  return `${id} ${status}`;
+}
+
+/** Events per second in the last second of the job's clock, and at the peak. */
+export function rateTitle(model: DashModel): string {
+  const perSecond = model.eventsPerSecond;
+  return `${perSecond.at(-1) ?? 0}/s now, ${Math.max(0, ...perSecond)}/s peak`;
 }
