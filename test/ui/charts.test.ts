@@ -84,5 +84,8 @@ test('a plain pattern takes its first group, or the whole match, from each line 
   const lines = ['rtt 1.5 ms', 'no figure here', 'rtt 2 ms', 'rtt x ms'];
   t.deepEqual(extractSeries(lines, /rtt ([\d.]+) ms/g), [1.5, 2]);
   t.deepEqual(extractSeries('a 12\nb 7\r\nc', /\d+/), [12, 7]);
-  t.deepEqual(extractSeries('t=3 unit=s\nt=4 unit=h', { pattern: /t=(?<value>\d+) unit=(?<unit>\w)/, scale: { s: 1 } }), [3]);
+  t.deepEqual(
+    extractSeries('t=3 unit=s\nt=4 unit=h', { pattern: /t=(?<value>\d+) unit=(?<unit>\w)/, scale: { s: 1 } }),
+    [3],
+  );
 });

@@ -12,7 +12,8 @@ const FAILED_BARRIER = readFileSync(
   'utf8',
 );
 const HEADER = '{"format":1,"tool":"0.1.0","jobId":"j1","startedAt":"2026-12-01T00:00:00.000Z"}\n';
-const LOG_EVENT = (seq: number) => `{"kind":"log","level":"info","message":"m${seq}","seq":${seq},"t":${seq}}`;
+const LOG_EVENT = (seq: number) =>
+  `{"kind":"log","level":"info","message":"m${seq}","seq":${seq},"t":${seq}}`;
 
 function modelOf(text: string): DashModel {
   const model = new DashModel();
@@ -39,10 +40,15 @@ test('a corrupt line is skipped where it stands, with file:line:col and its code
   const chunk = new JournalLines('job/journal.jsonl').feed(
     HEADER + LOG_EVENT(1) + '\n{"kind": oops\n{"kind":"nope","seq":2,"t":2}\n\n' + LOG_EVENT(3) + '\n',
   );
-  const [first, bad, unknown, last] = chunk.lines.map((line) => ('event' in line ? line.event.seq : line.skipped));
+  const [first, bad, unknown, last] = chunk.lines.map((line) =>
+    'event' in line ? line.event.seq : line.skipped,
+  );
   t.deepEqual([first, last, chunk.lines.length], [1, 3, 4]);
   // The column comes from JSON.parse's message, which differs between Node versions.
-  t.regex(String(bad), /^job\/journal\.jsonl:3:\d+: expected one JSON object per line \[JOURNAL_BAD_FORMAT\]$/);
+  t.regex(
+    String(bad),
+    /^job\/journal\.jsonl:3:\d+: expected one JSON object per line \[JOURNAL_BAD_FORMAT\]$/,
+  );
   t.is(unknown, 'job/journal.jsonl:4:1: unknown event kind "nope" [JOURNAL_BAD_FORMAT]');
 });
 
@@ -80,7 +86,10 @@ test('the log holds every event in a line, skipped lines as warnings, and hands 
   const model = modelOf(HEADER + LOG_EVENT(1) + '\n{oops\n');
   const [event, warning, ...rest] = model.takeLog();
   t.is(event, '    0.001s info: m1');
-  t.regex(warning, /^warning: skipped journal\.jsonl:3:\d+: expected one JSON object per line \[JOURNAL_BAD_FORMAT\]$/);
+  t.regex(
+    warning,
+    /^warning: skipped journal\.jsonl:3:\d+: expected one JSON object per line \[JOURNAL_BAD_FORMAT\]$/,
+  );
   t.deepEqual(rest, []);
   t.deepEqual(model.takeLog(), []);
   t.is(model.logTail.length, 2);

@@ -34,7 +34,8 @@ test.serial('a finished job: its streams and barrier timeline, then q restores t
   t.teardown(() => terminal.dispose());
   const screen = await terminal.waitFor(/done#1 .* go 4\/4[\s\S]*variant default passed/, SLOW);
   t.regex(screen, /streams · \S+ passed \(exit 0\)/);
-  for (const stream of ['alpha', 'beta', 'gamma']) t.regex(screen, new RegExp(`│ ${stream} +local +closed +0 +1 +0 `));
+  for (const stream of ['alpha', 'beta', 'gamma'])
+    t.regex(screen, new RegExp(`│ ${stream} +local +closed +0 +1 +0 `));
   t.regex(screen, /ready#1 [·█]*█[·█]* go 4\/4/);
   t.regex(screen, /alpha\/01 bash +█+/);
   if (process.env.BATON_DASH_CAPTURE) writeFileSync(process.env.BATON_DASH_CAPTURE, screen + '\n');
@@ -64,23 +65,29 @@ test.serial('the layout follows resizes: 80x24, a notice at 40x10, then 100x30',
   t.is((await terminal.exited(SLOW)).exitCode, 0);
 });
 
-test.serial('--follow shows events as they are appended, and skips a corrupt line with a warning', async (t) => {
-  const lines = readFileSync(join(jobDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean);
-  const firstBarrier = lines.findIndex((line) => line.includes('"kind":"barrier"'));
-  const folder = scratchDir('baton-dash-follow-');
-  const live = join(folder, 'job');
-  mkdirSync(live);
-  writeFileSync(join(live, 'journal.jsonl'), lines.slice(0, firstBarrier).join('\n') + '\n');
-  const terminal = dash(['job', '--follow'], { cols: 120, rows: 40 }, folder);
-  t.teardown(() => terminal.dispose());
-  // One pattern for the whole screen: a screen drawn halfway must not satisfy a first wait.
-  await terminal.waitFor(/(?=[\s\S]*gamma +local +idle)(?=[\s\S]*running)[\s\S]*no barriers yet/, SLOW);
+test.serial(
+  '--follow shows events as they are appended, and skips a corrupt line with a warning',
+  async (t) => {
+    const lines = readFileSync(join(jobDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const firstBarrier = lines.findIndex((line) => line.includes('"kind":"barrier"'));
+    const folder = scratchDir('baton-dash-follow-');
+    const live = join(folder, 'job');
+    mkdirSync(live);
+    writeFileSync(join(live, 'journal.jsonl'), lines.slice(0, firstBarrier).join('\n') + '\n');
+    const terminal = dash(['job', '--follow'], { cols: 120, rows: 40 }, folder);
+    t.teardown(() => terminal.dispose());
+    // One pattern for the whole screen: a screen drawn halfway must not satisfy a first wait.
+    await terminal.waitFor(/(?=[\s\S]*gamma +local +idle)(?=[\s\S]*running)[\s\S]*no barriers yet/, SLOW);
 
-  appendFileSync(join(live, 'journal.jsonl'), lines.slice(firstBarrier, -1).join('\n') + '\n{"kind": oops\n');
-  await terminal.waitFor(/done#1 .* go 4\/4/, SLOW);
-  await terminal.waitFor(/warning: skipped job\/journal\.jsonl:\d+:1: .* \[JOURNAL_BAD_FORMAT\]/, SLOW);
-  appendFileSync(join(live, 'journal.jsonl'), lines.at(-1) + '\n');
-  await terminal.waitFor(/passed \(exit 0\)/, SLOW);
-  terminal.write('q');
-  t.is((await terminal.exited(SLOW)).exitCode, 0);
-});
+    appendFileSync(
+      join(live, 'journal.jsonl'),
+      lines.slice(firstBarrier, -1).join('\n') + '\n{"kind": oops\n',
+    );
+    await terminal.waitFor(/done#1 .* go 4\/4/, SLOW);
+    await terminal.waitFor(/warning: skipped job\/journal\.jsonl:\d+:1: .* \[JOURNAL_BAD_FORMAT\]/, SLOW);
+    appendFileSync(join(live, 'journal.jsonl'), lines.at(-1) + '\n');
+    await terminal.waitFor(/passed \(exit 0\)/, SLOW);
+    terminal.write('q');
+    t.is((await terminal.exited(SLOW)).exitCode, 0);
+  },
+);

@@ -31,7 +31,9 @@ export function horizontalBars(bars: readonly Bar[], options: BarsOptions): stri
   const rows = shown.map((bar, index) => {
     const label = fit(bar.label, labelWidth).padEnd(labelWidth);
     const drawn = block(largest > 0 ? (Math.max(0, bar.value) / largest) * barWidth : 0);
-    return fit(`${label} ${drawn.padEnd(barWidth)} ${values[index].padStart(valueWidth)}`, width).padEnd(width);
+    return fit(`${label} ${drawn.padEnd(barWidth)} ${values[index].padStart(valueWidth)}`, width).padEnd(
+      width,
+    );
   });
   if (shown.length < bars.length) rows.push(fit(`… ${bars.length - shown.length} more`, width).padEnd(width));
   return rows;

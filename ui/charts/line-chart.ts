@@ -24,7 +24,10 @@ export function lineChart(values: readonly number[], options: LineChartOptions):
   if (width <= 0 || height <= 0) return [];
   const finite = values.filter(Number.isFinite);
   // The axis is sized for the points a one-character axis would show, then labels the points that fit.
-  const labelWidth = Math.min(axisLabels(finite.slice(-(width - 2) * 2), format).maxLength, Math.max(0, width - 2));
+  const labelWidth = Math.min(
+    axisLabels(finite.slice(-(width - 2) * 2), format).maxLength,
+    Math.max(0, width - 2),
+  );
   const plotWidth = width - labelWidth - 1;
   const points = finite.slice(-plotWidth * 2);
   const labels = axisLabels(points, format).labels;
@@ -62,7 +65,8 @@ function plot(points: readonly number[], columns: number, rows: number): number[
   for (let index = 1; index < points.length; index++) {
     const [x0, y0, x1, y1] = [x(index - 1), y(points[index - 1]), x(index), y(points[index])];
     const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
-    for (let step = 1; step <= steps; step++) set(x0 + ((x1 - x0) * step) / steps, y0 + ((y1 - y0) * step) / steps);
+    for (let step = 1; step <= steps; step++)
+      set(x0 + ((x1 - x0) * step) / steps, y0 + ((y1 - y0) * step) / steps);
   }
   return cells;
 }

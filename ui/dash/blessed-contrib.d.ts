@@ -6,7 +6,14 @@ declare module 'blessed-contrib' {
 
   export class grid {
     constructor(options: { rows: number; cols: number; screen: Widgets.Screen; color?: string });
-    set<W>(row: number, col: number, rowSpan: number, colSpan: number, factory: WidgetFactory<W>, options: Record<string, unknown>): W;
+    set<W>(
+      row: number,
+      col: number,
+      rowSpan: number,
+      colSpan: number,
+      factory: WidgetFactory<W>,
+      options: Record<string, unknown>,
+    ): W;
   }
 
   export namespace widget {

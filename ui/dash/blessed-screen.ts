@@ -58,8 +58,20 @@ export function openDashScreen(io: ScreenIO): DashScreen {
   });
   const barriers = grid.set(4, 0, 4, 7, blessed.box, { label: ' barriers ', tags: false });
   const durations = grid.set(4, 7, 4, 5, blessed.box, { label: ' task durations ', tags: false });
-  const log = grid.set(8, 0, 4, 12, contrib.log, { label: ' log ', fg: 'white', tags: false, bufferLength: 300 });
-  const tooSmall = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true });
+  const log = grid.set(8, 0, 4, 12, contrib.log, {
+    label: ' log ',
+    fg: 'white',
+    tags: false,
+    bufferLength: 300,
+  });
+  const tooSmall = blessed.box({
+    parent: screen,
+    top: 0,
+    left: 0,
+    width: '100%',
+    height: '100%',
+    hidden: true,
+  });
 
   let model: DashModel | undefined;
   const redraw = () => {
@@ -69,9 +81,10 @@ export function openDashScreen(io: ScreenIO): DashScreen {
     drawStreams(streams, current);
     rate.setLabel(fit(` events/s · at ${(current.now / 1000).toFixed(1)}s `, Number(rate.width) - 4));
     // The title gets a colon after it and wraps at a word when it is as wide as the box.
-    rate.setData([fit(rateTitle(current), inner(rate).width - 2)], [
-      current.eventsPerSecond.slice(-Math.max(1, inner(rate).width)),
-    ]);
+    rate.setData(
+      [fit(rateTitle(current), inner(rate).width - 2)],
+      [current.eventsPerSecond.slice(-Math.max(1, inner(rate).width))],
+    );
     const timeline = inner(barriers);
     barriers.setContent(
       current.barrierSpans.spans.length === 0
@@ -80,10 +93,14 @@ export function openDashScreen(io: ScreenIO): DashScreen {
     );
     const bars = taskDurationBars(current.state);
     durations.setContent(
-      bars.length === 0 ? 'no finished tasks yet' : horizontalBars(bars, { ...inner(durations), format: formatDuration }).join('\n'),
+      bars.length === 0
+        ? 'no finished tasks yet'
+        : horizontalBars(bars, { ...inner(durations), format: formatDuration }).join('\n'),
     );
     for (const line of current.takeLog()) log.log(line);
-    tooSmall.setContent(`terminal too small: ${screen.width}x${screen.height}, the dashboard needs ${MIN_SIZE.cols}x${MIN_SIZE.rows}`);
+    tooSmall.setContent(
+      `terminal too small: ${screen.width}x${screen.height}, the dashboard needs ${MIN_SIZE.cols}x${MIN_SIZE.rows}`,
+    );
     if (Number(screen.width) < MIN_SIZE.cols || Number(screen.height) < MIN_SIZE.rows) tooSmall.show();
     else tooSmall.hide();
     screen.render();

@@ -27,7 +27,8 @@ export const dashCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseOptions('dash', args, { follow: { type: 'boolean' } });
-    if (positionals.length > 1) throw usageError(`expected one RESULTS_DIR, got ${positionals.length}`, 'dash');
+    if (positionals.length > 1)
+      throw usageError(`expected one RESULTS_DIR, got ${positionals.length}`, 'dash');
     const journal = locateJournal(io.cwd, positionals[0]);
     // Named from the working folder, messages about its lines stay short enough for the log pane.
     const tail = openTail(journal, relative(io.cwd, journal));

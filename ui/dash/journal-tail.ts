@@ -48,7 +48,11 @@ export class JournalTail {
       try {
         chunk = this.readNew();
       } catch (error) {
-        chunk = { lines: [{ skipped: isBatonError(error) ? `${error.located} [${error.code}]` : errorMessage(error) }] };
+        chunk = {
+          lines: [
+            { skipped: isBatonError(error) ? `${error.located} [${error.code}]` : errorMessage(error) },
+          ],
+        };
       }
       if (chunk.header || chunk.lines.length > 0) onAppend(chunk);
     };

@@ -12,5 +12,7 @@ export function locateJournal(cwd: string, folder: string | undefined): string {
     // `latest` is a link: follow the job it names now, not whichever job it names later.
     if (existsSync(candidate)) return realpathSync(candidate);
   }
-  throw new BatonError('FILE_NOT_FOUND', `no journal.jsonl in ${base}: not a job's results folder`, { file: base });
+  throw new BatonError('FILE_NOT_FOUND', `no journal.jsonl in ${base}: not a job's results folder`, {
+    file: base,
+  });
 }

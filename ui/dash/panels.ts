@@ -13,7 +13,9 @@ export function streamRows(state: JobState): string[][] {
     String(stream.queue.length),
     String(stream.tasksDone),
     String(stream.tasksFailed),
-    lastTask(stream.running ? state.tasks[stream.running] : stream.last ? state.tasks[stream.last] : undefined),
+    lastTask(
+      stream.running ? state.tasks[stream.running] : stream.last ? state.tasks[stream.last] : undefined,
+    ),
   ]);
 }
 
