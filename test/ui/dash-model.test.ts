@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { JournalLines } from '../../ui/dash/journal-lines.ts';
 import { DashModel } from '../../ui/dash/model.ts';
 import { jobTitle, rateTitle, streamRows, taskDurationBars } from '../../ui/dash/panels.ts';
-import { timelineRows } from '../../ui/dash/timeline.ts';
+import { barrierWaitBars, timelineRows } from '../../ui/dash/timeline.ts';
 import type { BarrierSpan } from '../../ui/dash/timeline.ts';
 
 const FAILED_BARRIER = readFileSync(
@@ -105,4 +105,8 @@ test('the barrier timeline: one row a generation on the job clock, an open one r
     'done#1  ·········█████████ held 2/3 5.0s',
   ]);
   t.deepEqual(timelineRows(spans, { width: 40, height: 1, now: 10_000 }).length, 1);
+  t.deepEqual(barrierWaitBars(spans, 10_000), [
+    { label: 'ready#1', value: 2000 },
+    { label: 'done#1', value: 5000 },
+  ]);
 });

@@ -1,5 +1,6 @@
 import type { BarrierOutcome, JobState } from '../../src/controller/state.ts';
 import type { EventOf } from '../../src/journal/events.ts';
+import type { Bar } from '../charts/bars.ts';
 import { fit, formatDuration } from '../charts/format.ts';
 
 /** One generation of a barrier on the job's clock: when its first event came, when it was decided. */
@@ -73,4 +74,12 @@ export function timelineRows(spans: readonly BarrierSpan[], options: TimelineOpt
     const row = `${fit(labels[index], labelWidth).padEnd(labelWidth)} ${track} ${outcomes[index].padEnd(outcomeWidth)}`;
     return fit(row, width).padEnd(width);
   });
+}
+
+/** How long each barrier generation waited, from its first event to its outcome (or to `now`), as bars. */
+export function barrierWaitBars(spans: readonly BarrierSpan[], now: number): Bar[] {
+  return spans.map((span) => ({
+    label: `${span.barrier}#${span.gen}`,
+    value: (span.endT ?? now) - span.startT,
+  }));
 }
