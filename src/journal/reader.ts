@@ -51,7 +51,7 @@ export function parseJournal(text: string, file = '<journal>'): ParsedJournal {
       }
       continue;
     }
-    events.push(toEvent(parseLine(lines[index], file, index + 1), file, index + 1));
+    events.push(parseEventLine(lines[index], file, index + 1));
   }
   return { header: header as JournalHeader, events, truncated };
 }
@@ -64,6 +64,11 @@ export function readJournal(path: string): ParsedJournal {
     throw new BatonError('FILE_NOT_FOUND', `cannot read journal ${path}`, { file: path }, { cause: error });
   }
   return parseJournal(text, path);
+}
+
+/** One event line of a journal (line 2 on), checked as `parseJournal` checks it: for readers that follow a file. */
+export function parseEventLine(line: string, file: string, lineNumber: number): JournalEvent {
+  return toEvent(parseLine(line, file, lineNumber), file, lineNumber);
 }
 
 function parseLine(line: string, file: string, lineNumber: number): unknown {

@@ -1,0 +1,14 @@
+export { sparkline } from './sparkline.ts';
+export { horizontalBars } from './bars.ts';
+export type { Bar, BarsOptions } from './bars.ts';
+export { lineChart } from './line-chart.ts';
+export type { LineChartOptions } from './line-chart.ts';
+export { extractSeries, IPERF3_MBITS } from './series.ts';
+export type { SeriesPattern } from './series.ts';
+export { fit, formatDuration, formatNumber } from './format.ts';
+export { Sparkline } from './Sparkline.tsx';
+export type { SparklineProps } from './Sparkline.tsx';
+export { Bars } from './Bars.tsx';
+export type { BarsProps } from './Bars.tsx';
+export { LineChart } from './LineChart.tsx';
+export type { LineChartProps } from './LineChart.tsx';
