@@ -1,8 +1,8 @@
 import test from 'ava';
 import { render } from 'ink-testing-library';
-import { Bars } from '../../ui/charts/Bars.tsx';
-import { LineChart } from '../../ui/charts/LineChart.tsx';
-import { Sparkline } from '../../ui/charts/Sparkline.tsx';
+import { Bars } from '../../ui/charts/bars-view.tsx';
+import { LineChart } from '../../ui/charts/line-chart-view.tsx';
+import { Sparkline } from '../../ui/charts/sparkline-view.tsx';
 import { formatDuration } from '../../ui/charts/format.ts';
 import { waitFor } from '../helpers/wait.ts';
 

@@ -1,5 +1,5 @@
 import { lineChart } from './line-chart.ts';
-import { Rows } from './Rows.tsx';
+import { Rows } from './rows-view.tsx';
 
 export interface LineChartProps {
   values: readonly number[];

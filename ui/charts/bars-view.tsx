@@ -1,6 +1,6 @@
 import type { Bar } from './bars.ts';
 import { horizontalBars } from './bars.ts';
-import { Rows } from './Rows.tsx';
+import { Rows } from './rows-view.tsx';
 
 export interface BarsProps {
   bars: readonly Bar[];
