@@ -56,6 +56,8 @@ export class JobView {
   readonly job: JobState = initialState();
   readonly log = new LineRing(LOG_KEPT);
   readonly tasksOf = new Map<string, string[]>();
+  /** The command line a task runs (the journal names its block only). */
+  readonly commandOf = new Map<string, string>();
   readonly terminals = new Map<string, TextLines>();
   /** Streams that have a terminal (attach works on them). */
   readonly withTerminal = new Set<string>();
@@ -63,9 +65,14 @@ export class JobView {
   /** Tasks of the `fg` commands still running: what Ctrl-C cancels. */
   readonly foreground = new Map<number, string[]>();
   variants: VariantsView = { files: [], rows: [], filter: '', count: 0, variants: [] };
+  /** The line under the panes when nothing else is said there. */
+  hint = '';
   /** Hosts declared with `host NAME = SPEC` (completion, and the parse of typed lines). */
   hosts: Record<string, string> = {};
   version = 0;
+  /** The variant bound with `variant ID|FILTER` (the controller's bind-variant), as it was selected. */
+  bound: string | undefined;
+  private binding = new Map<number, string>();
   private open: { id: number; kind: string; block: string; tasks: string[] } | undefined;
 
   apply(event: JournalEvent): void {
@@ -73,6 +80,8 @@ export class JobView {
     this.version++;
     switch (event.kind) {
       case 'command':
+        if (event.command.kind === 'bind-variant' && typeof event.command.variant === 'string')
+          this.binding.set(event.id, event.command.variant);
         if (event.command.kind === 'bg' || event.command.kind === 'fg') {
           const block = event.command.block;
           this.open = {
@@ -84,19 +93,26 @@ export class JobView {
           if (event.command.kind === 'fg') this.foreground.set(event.id, this.open.tasks);
         }
         break;
-      case 'command-end':
+      case 'command-end': {
         this.foreground.delete(event.id);
+        const variant = this.binding.get(event.id);
+        this.binding.delete(event.id);
+        if (variant !== undefined && event.ok) this.bound = variant;
         if (this.open?.id === event.id) this.open = undefined;
         break;
+      }
       case 'task-queued': {
         if (this.open) {
           this.open.tasks.push(event.task);
+          this.commandOf.set(event.task, this.open.block);
           // Shown while it runs: the compare view fills in as the streams answer.
           if (this.open.tasks.length > 1) this.compare = { block: this.open.block, tasks: this.open.tasks };
         }
         const list = this.tasksOf.get(event.stream) ?? [];
         list.push(event.task);
-        if (list.length > TASKS_KEPT_PER_STREAM) list.splice(0, list.length - TASKS_KEPT_PER_STREAM);
+        if (list.length > TASKS_KEPT_PER_STREAM)
+          for (const dropped of list.splice(0, list.length - TASKS_KEPT_PER_STREAM))
+            this.commandOf.delete(dropped);
         this.tasksOf.set(event.stream, list);
         break;
       }

@@ -1,5 +1,11 @@
 import type { BarrierView, StreamView, TaskView } from '../../src/controller/state.ts';
 import type { JobView } from './job-view.ts';
+import { plainText } from './text-lines.ts';
+
+/** Output as text to show and compare: escape sequences dropped, carriage returns (a pty's) removed. */
+function clean(text: string): string {
+  return plainText(text.replace(/\r/g, ''));
+}
 
 /** Whether `text` passes a filter: a case-insensitive substring; `!` first inverts; empty keeps all. */
 export function passes(text: string, filter: string | undefined): boolean {
@@ -74,7 +80,7 @@ export function compareGroups(view: JobView): CompareGroup[] {
   for (const id of compare.tasks) {
     const task = view.job.tasks[id];
     if (!task) continue;
-    const output = (task.stdout + task.stderr).trimEnd();
+    const output = clean(task.stdout + task.stderr).trimEnd();
     const status = statusOf(task);
     const key = `${status}\n${output}`;
     const group = groups.get(key) ?? {
@@ -97,11 +103,16 @@ export interface OutputLine {
   kind: 'head' | 'out' | 'err';
 }
 
-function taskLines(task: TaskView): OutputLine[] {
+/** The first line of the command a task runs. */
+export function taskCommand(view: JobView, task: TaskView): string {
+  return (view.commandOf.get(task.id) ?? task.block).split('\n')[0] ?? '';
+}
+
+function taskLines(view: JobView, task: TaskView): OutputLine[] {
   const exit = task.state === 'running' || task.state === 'queued' ? task.state : statusOf(task);
-  const head: OutputLine = { text: `$ ${task.block.split('\n')[0] ?? ''}  [${exit}]`, kind: 'head' };
-  const out = task.stdout === '' ? [] : task.stdout.replace(/\n$/, '').split('\n');
-  const err = task.stderr === '' ? [] : task.stderr.replace(/\n$/, '').split('\n');
+  const head: OutputLine = { text: `$ ${taskCommand(view, task)}  [${exit}]`, kind: 'head' };
+  const out = task.stdout === '' ? [] : clean(task.stdout).replace(/\n$/, '').split('\n');
+  const err = task.stderr === '' ? [] : clean(task.stderr).replace(/\n$/, '').split('\n');
   return [
     head,
     ...out.map((text): OutputLine => ({ text, kind: 'out' })),
@@ -126,7 +137,9 @@ export function outputLines(
   for (let index = tasks.length - 1; index >= 0 && lines.length < needed; index--) {
     const task = tasks[index];
     if (task)
-      lines.unshift(...taskLines(task).filter((line) => line.kind === 'head' || passes(line.text, filter)));
+      lines.unshift(
+        ...taskLines(view, task).filter((line) => line.kind === 'head' || passes(line.text, filter)),
+      );
   }
   const end = Math.max(0, lines.length - scroll);
   return lines.slice(Math.max(0, end - count), end);
