@@ -77,7 +77,7 @@ function runPhase(command: string, args: string[], timeoutSeconds?: number): Mea
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as Measure;
 }
 
-const bin = resolve(root, 'src/cli/bin.js');
+const bin = resolve(root, 'bin/baton.js');
 
 // `baton variants FILE > /dev/null` from spawn to exit; peak RSS from /usr/bin/time when the machine has it.
 function runWhole(file: string): Measure | 'failed' {

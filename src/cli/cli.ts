@@ -2,21 +2,23 @@ import { BatonError, EXIT, exitCodeOf, isBatonError } from '../errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CliIO, Command } from './command.ts';
 import { writeLine } from './command.ts';
-import { COMMANDS, findCommand } from './commands/index.ts';
-import { defaultCommand } from './commands/default.ts';
+import { CORE_COMMANDS } from './commands/index.ts';
+import type { Registry } from './registry.ts';
+import { findEntry } from './registry.ts';
 
 export type { CliIO } from './command.ts';
+export type { CommandEntry, Registry } from './registry.ts';
 
-export function mainUsage(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+export function mainUsage(registry: Registry): string {
+  const width = Math.max(...registry.map((command) => command.name.length));
   return [
     'Usage: baton [COMMAND] [OPTIONS]',
     '',
     'A lab console for multi-host, multi-stream test scenarios.',
-    'Without a command, baton opens the console on the embedded default.',
+    'Without a command, baton opens the console on a terminal, and prints this help otherwise.',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...registry.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     `  ${'help'.padEnd(width)}  Show the usage of a command: baton help COMMAND`,
     '',
     'Options:',
@@ -31,55 +33,74 @@ function commandHelp(command: Command): string {
   return `${command.summary}.\n\nUsage: ${command.usage}`;
 }
 
-/** The command line as a function: argv without `node` and the script, injected streams, an exit code. */
-export async function cli(argv: readonly string[], io: CliIO): Promise<number> {
+/** A person at a terminal: stdin and stdout are terminals and CI is not set. */
+export function isInteractive(io: CliIO): boolean {
+  const ci = io.env.CI;
+  const underCi = ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
+  return Boolean((io.stdin as { isTTY?: boolean }).isTTY && io.stdout.isTTY) && !underCi;
+}
+
+/**
+ * The command line as a function: argv without `node` and the script, injected streams, the program's
+ * commands (the core ones unless the program adds its own), an exit code.
+ */
+export async function cli(
+  argv: readonly string[],
+  io: CliIO,
+  registry: Registry = CORE_COMMANDS,
+): Promise<number> {
   const [first, ...rest] = argv;
   let command: Command | undefined;
   try {
-    if (first === undefined) return await defaultCommand.run([], io);
-    if (first === '-h' || first === '--help') {
-      writeLine(io.stdout, mainUsage());
+    const consoleEntry = findEntry(registry, 'console');
+    if (first === undefined && consoleEntry && isInteractive(io)) {
+      command = await consoleEntry.load();
+      return await command.run([], io);
+    }
+    if (first === undefined || first === '-h' || first === '--help') {
+      writeLine(io.stdout, mainUsage(registry));
       return EXIT.ok;
     }
     if (first === '-V' || first === '--version') {
       writeLine(io.stdout, TOOL_VERSION);
       return EXIT.ok;
     }
-    if (first === 'help') return help(rest, io);
+    if (first === 'help') return await help(rest, io, registry);
     if (first.startsWith('-')) throw new BatonError('USAGE', `unknown option '${first}'`);
-    command = findCommand(first);
-    if (!command) throw new BatonError('USAGE', `unknown command '${first}'`);
+    const entry = findEntry(registry, first);
+    if (!entry) throw new BatonError('USAGE', `unknown command '${first}'`);
+    command = await entry.load();
     if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
       writeLine(io.stdout, commandHelp(command));
       return EXIT.ok;
     }
     return await command.run(rest, io);
   } catch (error) {
-    return report(error, io, command);
+    return report(error, io, command, registry);
   }
 }
 
-function help(topics: string[], io: CliIO): number {
+async function help(topics: string[], io: CliIO, registry: Registry): Promise<number> {
   if (topics.length === 0) {
-    writeLine(io.stdout, mainUsage());
+    writeLine(io.stdout, mainUsage(registry));
     return EXIT.ok;
   }
-  const command = findCommand(topics[0]);
-  if (!command || topics.length > 1) {
+  const entry = findEntry(registry, topics[0]);
+  if (!entry || topics.length > 1) {
     writeLine(io.stderr, `baton: unknown command '${topics.join(' ')}'\n`);
-    writeLine(io.stderr, mainUsage());
+    writeLine(io.stderr, mainUsage(registry));
     return EXIT.usage;
   }
-  writeLine(io.stdout, commandHelp(command));
+  writeLine(io.stdout, commandHelp(await entry.load()));
   return EXIT.ok;
 }
 
 /** Print an error the way users should see it (code and position, never a stack for an expected failure). */
-function report(error: unknown, io: CliIO, command: Command | undefined): number {
+function report(error: unknown, io: CliIO, command: Command | undefined, registry: Registry): number {
   if (isBatonError(error)) {
     writeLine(io.stderr, `baton: ${error.code}: ${error.located}`);
     if (error.code === 'USAGE')
-      writeLine(io.stderr, '\n' + (command ? `Usage: ${command.usage}` : mainUsage()));
+      writeLine(io.stderr, '\n' + (command ? `Usage: ${command.usage}` : mainUsage(registry)));
     return exitCodeOf(error);
   }
   const detail = io.env.BATON_DEBUG

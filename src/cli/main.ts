@@ -1,23 +1,34 @@
 import { EXIT } from '../errors.ts';
 import { cli } from './cli.ts';
+import type { Registry } from './registry.ts';
 
-// The first SIGINT or SIGTERM interrupts (streams closed, reports written); a second one exits at once.
-const controller = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    controller.abort(signal);
-    process.once(signal, () => process.exit(EXIT.interrupted));
-  });
+/**
+ * Run a program's command line in this process: the process's argv and streams, interrupts turned into an
+ * aborted signal, and an exit code that a forgotten handle cannot hold back.
+ */
+export async function main(registry: Registry): Promise<void> {
+  // The first SIGINT or SIGTERM interrupts (streams closed, reports written); a second one exits at once.
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      controller.abort(signal);
+      process.once(signal, () => process.exit(EXIT.interrupted));
+    });
+  }
+
+  const code = await cli(
+    process.argv.slice(2),
+    {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+      signal: controller.signal,
+    },
+    registry,
+  );
+  process.exitCode = code;
+  // Whatever a command left open (a connection mid-handshake) must not keep a finished command alive.
+  setTimeout(() => process.exit(code), 1000).unref();
 }
-
-const code = await cli(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-  signal: controller.signal,
-});
-process.exitCode = code;
-// Whatever a command left open (a connection mid-handshake) must not keep a finished command alive.
-setTimeout(() => process.exit(code), 1000).unref();

@@ -1,21 +1,25 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { cli } from '../../src/cli/cli.ts';
 import { BatonError, ERROR_CODES, EXIT, exitCodeOf } from '../../src/errors.ts';
-import { COMMANDS } from '../../src/cli/commands/index.ts';
+import { CORE_COMMANDS } from '../../src/cli/commands/index.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
+import { COMMANDS } from '../../ui/commands.ts';
 import { runCli } from '../helpers/capture.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 test('--help lists every command of the design', async (t) => {
-  const { code, stdout, stderr } = await runCli(['--help']);
+  const { code, stdout, stderr } = await runCli(['--help'], { registry: COMMANDS });
   t.is(code, EXIT.ok);
   t.is(stderr, '');
-  for (const name of ['console', 'run', 'replay', 'variants', 'sync', 'dash', 'help']) t.regex(stdout, new RegExp(`^  ${name} `, 'm'));
+  for (const name of ['console', 'run', 'replay', 'variants', 'sync', 'dash', 'help'])
+    t.regex(stdout, new RegExp(`^  ${name} `, 'm'));
 });
 
 test('--version prints the package version', async (t) => {
@@ -25,10 +29,11 @@ test('--version prints the package version', async (t) => {
 });
 
 test('help COMMAND prints that command usage; help of an unknown command is a usage error', async (t) => {
-  for (const command of COMMANDS) {
-    const { code, stdout } = await runCli(['help', command.name]);
+  for (const entry of COMMANDS) {
+    const command = await entry.load();
+    const { code, stdout } = await runCli(['help', entry.name], { registry: COMMANDS });
     t.is(code, EXIT.ok);
-    t.true(stdout.includes(`Usage: ${command.usage}`), command.name);
+    t.true(stdout.includes(`Usage: ${command.usage}`), entry.name);
   }
   const unknown = await runCli(['help', 'frobnicate']);
   t.is(unknown.code, EXIT.usage);
@@ -55,7 +60,12 @@ test('every error code maps to one of the exit codes of the design', (t) => {
 
 test('an error with a position reads file:line:col and keeps its cause', (t) => {
   const cause = new Error('underlying');
-  const error = new BatonError('MUX_BAD_TAG', 'unknown tag !bogus', { file: 'a.yaml', line: 3, col: 5 }, { cause });
+  const error = new BatonError(
+    'MUX_BAD_TAG',
+    'unknown tag !bogus',
+    { file: 'a.yaml', line: 3, col: 5 },
+    { cause },
+  );
   t.is(error.located, 'a.yaml:3:5: unknown tag !bogus');
   t.is(error.cause, cause);
   t.like(error.toJSON(), { code: 'MUX_BAD_TAG', file: 'a.yaml', line: 3, col: 5 });
@@ -71,11 +81,80 @@ test('the bin shim runs the CLI: exit codes 0 and 2, usage on stderr, no stack t
   t.notRegex(bad.stderr, /\n\s+at /);
 });
 
-test('without a command, baton says what it runs, runs the demo on local streams, and exits 0', async (t) => {
-  const cwd = scratchDir('baton-default-');
-  const { code, stdout } = await runCli([], { cwd });
-  t.is(code, EXIT.ok, stdout);
-  t.regex(stdout, /console is not built yet/);
-  t.regex(stdout, /^PASS simple default/m);
-  t.true(existsSync(join(cwd, 'results', 'latest', 'journal.jsonl')));
+test('each registry entry loads the command of its name and summary', async (t) => {
+  for (const entry of COMMANDS) {
+    const command = await entry.load();
+    t.is(command.name, entry.name);
+    t.is(command.summary, entry.summary, entry.name);
+  }
+  t.true(CORE_COMMANDS.every((entry) => COMMANDS.includes(entry)));
+  t.false(
+    CORE_COMMANDS.some((entry) => ['console', 'dash'].includes(entry.name)),
+    'the core has no UI command',
+  );
+});
+
+// A loader hook that appends every module URL the program loads to a file.
+function recordingHook(log: string): string {
+  const hook = `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }`;
+  const register = `import { register } from 'node:module';
+register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hook))});`;
+  return 'data:text/javascript,' + encodeURIComponent(register);
+}
+
+test('baton --help loads no command module, no ssh2, no multiplexer, no sync server, no UI', (t) => {
+  const log = join(scratchDir('baton-help-modules-'), 'modules.log');
+  const help = spawnSync(process.execPath, [`--import=${recordingHook(log)}`, bin, '--help'], {
+    encoding: 'utf8',
+  });
+  t.is(help.status, 0, help.stderr);
+  t.regex(help.stdout, /^  console /m);
+  const loaded = readFileSync(log, 'utf8').trim().split('\n');
+  t.true(
+    loaded.some((url) => url.includes('/cli/cli.')),
+    'the hook saw the CLI load',
+  );
+  const unwanted =
+    /ssh2|\/src\/(mux|sync|controller|session|stream|transport)\/|\/commands\/\w+\.|ui\/(console|dash)\/|\/(ink|react)\//;
+  t.deepEqual(
+    loaded.filter((url) => unwanted.test(url) && !url.includes('/commands/index.')),
+    [],
+  );
+});
+
+/** The CLI as a function on streams that claim to be terminals (or not). */
+async function runOnTerminal(argv: string[], env: Record<string, string>, isTTY: boolean) {
+  const stdout = Object.assign(new PassThrough(), { isTTY });
+  const stdin = Object.assign(Readable.from(['help\n']), { isTTY });
+  let out = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await cli(
+    argv,
+    { stdin, stdout, stderr: new PassThrough(), env, cwd: scratchDir('baton-tty-') },
+    COMMANDS,
+  );
+  return { code, stdout: out };
+}
+
+test('without a command on a terminal, baton opens the console', async (t) => {
+  const { code, stdout } = await runOnTerminal([], {}, true);
+  t.is(code, EXIT.ok);
+  t.regex(stdout, /baton> /);
+  t.notRegex(stdout, /^Usage: baton/m);
+});
+
+test('without a command off a terminal or under CI, baton prints the main help and exits 0', async (t) => {
+  for (const [env, isTTY] of [
+    [{}, false],
+    [{ CI: 'true' }, true],
+  ] as const) {
+    const { code, stdout } = await runOnTerminal([], env, isTTY);
+    t.is(code, EXIT.ok);
+    t.regex(stdout, /^Usage: baton/m);
+    t.notRegex(stdout, /baton> /);
+  }
+  const core = await runCli([]);
+  t.is(core.code, EXIT.ok);
+  t.regex(core.stdout, /^Usage: baton/m);
 });

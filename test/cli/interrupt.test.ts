@@ -11,7 +11,7 @@ import { sshdTest } from '../helpers/tiers.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { isAlive } from '../helpers/process.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
 
 interface Started {

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { cli } from '../../src/cli/cli.ts';
-import type { CliIO } from '../../src/cli/cli.ts';
+import type { CliIO, Registry } from '../../src/cli/cli.ts';
 
 export interface CapturedRun {
   code: number;
@@ -16,6 +16,8 @@ export async function runCli(
     env?: Record<string, string | undefined>;
     cwd?: string;
     signal?: AbortSignal;
+    /** The program's commands; the core ones by default. */
+    registry?: Registry;
   } = {},
 ): Promise<CapturedRun> {
   const stdout = new PassThrough();
@@ -32,6 +34,6 @@ export async function runCli(
     cwd: options.cwd ?? process.cwd(),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const code = await cli(argv, io);
+  const code = await cli(argv, io, options.registry);
   return { code, stdout: out, stderr: err };
 }

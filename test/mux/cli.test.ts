@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/capture.ts';
 
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/baton.js');
 
 const FILES: Record<string, string> = {
   'sleep.yaml': '!mux\nshort:\n  sleep_length: 0.5\nmedium:\n  sleep_length: 1\n',

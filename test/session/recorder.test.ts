@@ -10,7 +10,7 @@ import { scratchDir } from '../helpers/scratch.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { readText } from './support.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 test('a session typed into baton repl is recorded with its facts, then replays green headless', async (t) => {
   const dir = scratchDir('baton-repl-');

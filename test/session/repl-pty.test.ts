@@ -6,7 +6,7 @@ import { runCli } from '../helpers/capture.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { TerminalDriver } from '../helpers/terminal.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 test.serial(
   'a session typed in a real terminal (Tab completion, help) is recorded, then replays headless to the same outcomes',

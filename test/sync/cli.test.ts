@@ -10,7 +10,7 @@ import { waitFor } from '../helpers/wait.ts';
 import { LineSocket, TOKEN, startServer } from './support.ts';
 import type { SyncServer } from '../../src/sync/server.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 function envFor(server: SyncServer, member: string, extra: Record<string, string> = {}) {
   return {

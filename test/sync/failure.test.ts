@@ -11,7 +11,7 @@ import { SyncServer } from '../../src/sync/server.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { LineSocket, TOKEN, connectClient, fieldsOf, startServer } from './support.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 test.serial(
   'F1: with 2 of 3 arrived and timeout_ms=200 both get TIMEOUT within 200 + 50 ms, naming the absent member',

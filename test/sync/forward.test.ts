@@ -8,7 +8,7 @@ import { netnsTest, sshdTest } from '../helpers/tiers.ts';
 import { TOKEN, startServer } from './support.ts';
 
 const script = fileURLToPath(new URL('../../src/sync/shell/baton-sync.sh', import.meta.url));
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 function memberCommand(address: string, member: string, command: string): string {
   return `BATON_SYNC_ADDR=${address} BATON_SYNC_TOKEN=${TOKEN} BATON_SYNC_MEMBER=${member} ${command}`;

@@ -1,30 +1,30 @@
-import type { Command } from '../command.ts';
-import { plannedCommand } from './planned.ts';
-import { replayCommand } from './replay.ts';
-import { replCommand } from './repl.ts';
-import { variantsCommand } from './variants.ts';
-import { runCommand } from './run.ts';
-import { syncCommand } from './sync.ts';
+import type { Registry } from '../registry.ts';
 
-/** The registry of subcommands, in the order `baton --help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  plannedCommand(
-    'console',
-    'Open the interactive console',
-    'baton console [--hosts FILE] [--variants FILE...] [--record sessions/NAME.baton]',
-  ),
-  runCommand,
-  replayCommand,
-  replCommand,
-  variantsCommand,
-  syncCommand,
-  plannedCommand(
-    'dash',
-    "Follow a job's journal on a full-screen dashboard",
-    'baton dash [RESULTS_DIR | --follow]',
-  ),
+/** The core commands (no terminal UI), in the order `baton --help` lists them; each module loads on use. */
+export const CORE_COMMANDS: Registry = [
+  {
+    name: 'run',
+    summary: 'Run TypeScript scenarios once per selected variant',
+    load: async () => (await import('./run.ts')).runCommand,
+  },
+  {
+    name: 'replay',
+    summary: 'Replay session scripts, headless or stepped',
+    load: async () => (await import('./replay.ts')).replayCommand,
+  },
+  {
+    name: 'repl',
+    summary: 'A line-mode console on the same commands, with recording',
+    load: async () => (await import('./repl.ts')).replCommand,
+  },
+  {
+    name: 'variants',
+    summary: 'Show, check and export the variants of a multiplex tree',
+    load: async () => (await import('./variants.ts')).variantsCommand,
+  },
+  {
+    name: 'sync',
+    summary: 'Serve barriers, or wait, abort and inspect them from a shell',
+    load: async () => (await import('./sync.ts')).syncCommand,
+  },
 ];
-
-export function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((command) => command.name === name);
-}
