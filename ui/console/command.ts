@@ -1,13 +1,89 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from '../../src/cli/command.ts';
+import { parseOptions, writeLine } from '../../src/cli/command.ts';
 import { replCommand } from '../../src/cli/commands/repl.ts';
+import { EXIT } from '../../src/errors.ts';
+import { initialUi } from '../state/model.ts';
 
-/**
- * `baton console`: for now the line-mode console of `baton repl`, which stays its fallback when stdin or
- * stdout is not a terminal or CI is set.
- */
+const USAGE = [
+  'baton console [--hosts FILE] [--variants FILE]... [--record FILE] [--results DIR] [--detach-key KEY]',
+  '',
+  '  The interactive console: streams with live output, queue, compare, barriers (hold, step), variants,',
+  '  log and a command line with the commands of a session script. Every session is recorded as a script.',
+  '  Without --hosts and --variants it opens the embedded default: a `local` and a `pty` stream on this',
+  '  machine and the demo variant tree. Without a terminal (or with CI=true) it is the plain REPL.',
+  '  --hosts FILE        named hosts, one `NAME = SPEC` a line',
+  '  --variants FILE     a variant tree for the variants pane and `variant ID|FILTER`',
+  '  --record FILE       the session script (default: results/<job>/session.baton, results/latest links the job)',
+  '  --results DIR       where the job folder is made (default: results)',
+  '  --detach-key KEY    the key that leaves an attached terminal (default: ctrl-])',
+].join('\n');
+
+const DEMO_TREE = fileURLToPath(new URL('../../examples/netperf.yaml', import.meta.url));
+
+const HINT =
+  'local and pty streams are open. :open NAME on ssh://user@host opens an SSH host; ? help; : commands';
+
+function isTerminal(stream: unknown): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
 export const consoleCommand: Command = {
   name: 'console',
   summary: 'Open the interactive console',
-  usage: replCommand.usage.replace(/^baton repl/, 'baton console'),
-  run: (args, io) => replCommand.run(args, io),
+  usage: USAGE,
+  async run(args, io) {
+    const { values } = parseOptions(
+      'console',
+      args,
+      {
+        record: { type: 'string' },
+        hosts: { type: 'string' },
+        variants: { type: 'string', multiple: true },
+        results: { type: 'string' },
+        'detach-key': { type: 'string' },
+      },
+      false,
+    );
+    const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
+    if (ci || !isTerminal(io.stdin) || !isTerminal(io.stdout)) {
+      // No terminal: the plain REPL on the same commands and the same recording.
+      const passed = args.filter(
+        (arg, index) => arg !== '--detach-key' && args[index - 1] !== '--detach-key',
+      );
+      return replCommand.run(passed, io);
+    }
+    const [{ ConsoleSession }, { runScreen }] = await Promise.all([
+      import('./session.ts'),
+      import('./screen.tsx'),
+    ]);
+    const embedded = values.hosts === undefined && values.variants === undefined;
+    const stdout = io.stdout as NodeJS.WriteStream;
+    const session = await ConsoleSession.start(
+      {
+        cwd: io.cwd,
+        env: io.env,
+        argv: args,
+        variantFiles: values.variants ?? (embedded ? [DEMO_TREE] : []),
+        ...(values.hosts ? { hostsFile: values.hosts } : {}),
+        ...(values.record ? { record: values.record } : {}),
+        ...(values.results ? { resultsBase: values.results } : {}),
+        ...(embedded
+          ? { startLines: ['open local on local', 'open pty on pty'], hint: HINT }
+          : { hint: ':open NAME on local|pty|ssh://user@host opens a stream; ? help; : commands' }),
+      },
+      initialUi(stdout.columns || 80, stdout.rows || 24, {
+        ...(values['detach-key'] ? { detachKey: values['detach-key'] } : {}),
+      }),
+    );
+    let script: string;
+    try {
+      await runScreen(session, io);
+    } finally {
+      script = await session.end(io.signal?.aborted === true);
+    }
+    writeLine(io.stderr, `recorded: ${relative(io.cwd, script) || script}`);
+    return io.signal?.aborted ? EXIT.interrupted : EXIT.ok;
+  },
 };

@@ -1,0 +1,69 @@
+// @jsxRuntime automatic
+// @jsxImportSource react
+import { render } from 'ink';
+import type { CliIO } from '../../src/cli/command.ts';
+import { App } from '../app/App.tsx';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, KeySplitter } from '../input/keys.ts';
+import type { ConsoleSession } from './session.ts';
+
+const ALTERNATE_SCREEN_ON = '\x1b[?1049h\x1b[H\x1b[2J';
+const ALTERNATE_SCREEN_OFF = '\x1b[?1049l';
+const CURSOR_SHOW = '\x1b[?25h';
+
+type TtyIn = NodeJS.ReadStream & { setRawMode?: (mode: boolean) => unknown };
+
+/** Leave the terminal as the console found it: raw mode off, bracketed paste off, main screen, cursor shown. */
+export function restoreTerminal(io: CliIO): void {
+  try {
+    (io.stdin as TtyIn).setRawMode?.(false);
+  } catch {
+    // A terminal already gone cannot be restored.
+  }
+  io.stdout.write(BRACKETED_PASTE_OFF + ALTERNATE_SCREEN_OFF + CURSOR_SHOW);
+}
+
+/**
+ * Run the console on a terminal until the user quits or the command is interrupted: the alternate screen,
+ * raw input split into keys by the one input handler, the ink app rendering the store's frames. Whatever ends
+ * it, a crash included, the terminal is restored; a crash is then rethrown.
+ */
+export async function runScreen(session: ConsoleSession, io: CliIO): Promise<void> {
+  const stdin = io.stdin as TtyIn;
+  const stdout = io.stdout as NodeJS.WriteStream;
+  const splitter = new KeySplitter();
+  const onData = (chunk: Buffer | string) => {
+    for (const key of splitter.split(chunk.toString())) session.store.dispatch(key);
+  };
+  const onResize = () => session.store.dispatch({ name: 'resize', cols: stdout.columns, rows: stdout.rows });
+  let crashed: (error: unknown) => void = () => undefined;
+  const crash = new Promise<never>((_, reject) => (crashed = reject));
+  const onCrash = (error: unknown) => crashed(error);
+  process.on('uncaughtException', onCrash);
+  stdout.write(ALTERNATE_SCREEN_ON + BRACKETED_PASTE_ON);
+  stdin.setRawMode?.(true);
+  stdin.on('data', onData);
+  stdin.resume();
+  stdout.on('resize', onResize);
+  const interrupted = new Promise<void>((resolve) => {
+    if (io.signal?.aborted) resolve();
+    io.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  let ink: ReturnType<typeof render> | undefined;
+  try {
+    ink = render(<App store={session.store} />, {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: 30,
+    });
+    await Promise.race([session.quitted, interrupted, ink.waitUntilExit(), crash]);
+  } finally {
+    ink?.unmount();
+    process.off('uncaughtException', onCrash);
+    stdin.off('data', onData);
+    stdout.off('resize', onResize);
+    restoreTerminal(io);
+    stdin.pause();
+  }
+}

@@ -1,0 +1,88 @@
+/** The panes, in the order Tab and the keys 1..7 walk them. */
+export const PANES = ['streams', 'queue', 'compare', 'barriers', 'variants', 'log', 'charts'] as const;
+export type Pane = (typeof PANES)[number];
+
+export type Mode = 'normal' | 'command' | 'filter' | 'help' | 'attach' | 'confirm-quit';
+
+/** The console's own state: what the keys change. The job's state comes from the journal (JobView). */
+export interface UiState {
+  cols: number;
+  rows: number;
+  pane: Pane;
+  mode: Mode;
+  /** The command line and its cursor (0-based). */
+  line: string;
+  cursor: number;
+  /** A typo in the last line submitted: its 1-based column and message. Nothing ran. */
+  lineError?: { col: number; message: string };
+  /** Candidates shown after an ambiguous Tab. */
+  completions: string[];
+  /** Lines run, oldest first; `historyAt` is history.length while editing a new line. */
+  history: string[];
+  historyAt: number;
+  draft: string;
+  /** Inside a `<<TAG` block typed at the command line: the tag that ends it. */
+  heredocTag?: string;
+  selected: Record<Pane, number>;
+  /** Output lines scrolled up from the end (0 follows the output). */
+  scroll: number;
+  filters: Partial<Record<Pane, string>>;
+  filterText: string;
+  lastFilter: string;
+  helpFilter: string;
+  /** The stream attached to, in attach mode. */
+  attached?: string;
+  /** The detach key was pressed once: a second press sends it literally. */
+  detachArmed: boolean;
+  /** Text typed while attached since the last Enter: recorded as `send` on Enter. */
+  attachLine: string;
+  /** The input-target set: streams that also receive what is typed while attached. */
+  targets: string[];
+  /** @default ctrl-] */
+  detachKey: string;
+  /** A one-line message under the panes (the hint line, an answer to a key). */
+  notice: string;
+}
+
+/** What the reducer asks of the console: run a line, type into terminals, record, cancel, quit. */
+export type Effect =
+  /** A typed line, run as one session step and recorded (keys like hold and step become lines too). */
+  | { type: 'run'; line: string }
+  /** Bytes typed while attached, to every stream of the input-target set. */
+  | { type: 'input'; streams: string[]; data: string }
+  /** A line typed while attached ended with Enter: recorded as `send TARGET: TEXT`. */
+  | { type: 'sent'; target: string; text: string }
+  | { type: 'cancel'; tasks: string[] }
+  /** The variant filter changed: the console recounts the variants. */
+  | { type: 'filter-variants'; filter: string }
+  | { type: 'quit' };
+
+export function initialUi(
+  cols: number,
+  rows: number,
+  options: { detachKey?: string; notice?: string } = {},
+): UiState {
+  return {
+    cols,
+    rows,
+    pane: 'streams',
+    mode: 'normal',
+    line: '',
+    cursor: 0,
+    completions: [],
+    history: [],
+    historyAt: 0,
+    draft: '',
+    selected: { streams: 0, queue: 0, compare: 0, barriers: 0, variants: 0, log: 0, charts: 0 },
+    scroll: 0,
+    filters: {},
+    filterText: '',
+    lastFilter: '',
+    helpFilter: '',
+    detachArmed: false,
+    attachLine: '',
+    targets: [],
+    detachKey: options.detachKey ?? 'ctrl-]',
+    notice: options.notice ?? '',
+  };
+}
