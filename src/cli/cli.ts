@@ -4,6 +4,7 @@ import type { CliIO, Command } from './command.ts';
 import { writeLine } from './command.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import { defaultCommand } from './commands/default.ts';
+import { errorLines, internalLines, usageHint } from './errors-out.ts';
 
 export type { CliIO } from './command.ts';
 
@@ -16,7 +17,10 @@ export function mainUsage(): string {
     'Without a command, baton opens the console on the embedded default.',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...COMMANDS.map(
+      (command) =>
+        `  ${command.name.padEnd(width)}  ${command.summary}${command.planned ? ' (not built yet)' : ''}`,
+    ),
     `  ${'help'.padEnd(width)}  Show the usage of a command: baton help COMMAND`,
     '',
     'Options:',
@@ -27,8 +31,12 @@ export function mainUsage(): string {
   ].join('\n');
 }
 
+const HELP_USAGE =
+  "baton help [COMMAND]\n\n  Without COMMAND, the list of commands; with it, that command's usage and options.";
+
 function commandHelp(command: Command): string {
-  return `${command.summary}.\n\nUsage: ${command.usage}`;
+  const planned = command.planned ? ' (not built yet)' : '';
+  return `${command.summary}${planned}.\n\nUsage: ${command.usage}`;
 }
 
 /** The command line as a function: argv without `node` and the script, injected streams, an exit code. */
@@ -64,12 +72,13 @@ function help(topics: string[], io: CliIO): number {
     writeLine(io.stdout, mainUsage());
     return EXIT.ok;
   }
-  const command = findCommand(topics[0]);
-  if (!command || topics.length > 1) {
-    writeLine(io.stderr, `baton: unknown command '${topics.join(' ')}'\n`);
-    writeLine(io.stderr, mainUsage());
-    return EXIT.usage;
+  if (topics.length === 1 && topics[0] === 'help') {
+    writeLine(io.stdout, `Show the usage of a command.\n\nUsage: ${HELP_USAGE}`);
+    return EXIT.ok;
   }
+  const command = findCommand(topics[0] ?? '');
+  if (!command || topics.length > 1)
+    return report(new BatonError('USAGE', `unknown command '${topics.join(' ')}'`), io, undefined);
   writeLine(io.stdout, commandHelp(command));
   return EXIT.ok;
 }
@@ -77,15 +86,13 @@ function help(topics: string[], io: CliIO): number {
 /** Print an error the way users should see it (code and position, never a stack for an expected failure). */
 function report(error: unknown, io: CliIO, command: Command | undefined): number {
   if (isBatonError(error)) {
-    writeLine(io.stderr, `baton: ${error.code}: ${error.located}`);
-    if (error.code === 'USAGE')
-      writeLine(io.stderr, '\n' + (command ? `Usage: ${command.usage}` : mainUsage()));
+    for (const line of errorLines(error)) writeLine(io.stderr, line);
+    if (error.code === 'USAGE') {
+      const names = [...COMMANDS.map((known) => known.name), 'help'];
+      for (const line of usageHint(error, command, names)) writeLine(io.stderr, line);
+    }
     return exitCodeOf(error);
   }
-  const detail = io.env.BATON_DEBUG
-    ? String((error as Error)?.stack ?? error)
-    : String((error as Error)?.message ?? error);
-  writeLine(io.stderr, `baton: INTERNAL: ${detail}`);
-  if (!io.env.BATON_DEBUG) writeLine(io.stderr, 'baton: this is a bug; BATON_DEBUG=1 prints the stack');
+  for (const line of internalLines(error, Boolean(io.env.BATON_DEBUG))) writeLine(io.stderr, line);
   return EXIT.failed;
 }

@@ -9,6 +9,7 @@ import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
 import { runJob } from '../../scenario/runner.ts';
 import type { Command } from '../command.ts';
 import { parseOptions, usageError, writeLine } from '../command.ts';
+import { errorLines } from '../errors-out.ts';
 import { variantSource } from './run-variants.ts';
 
 const USAGE = [
@@ -69,7 +70,8 @@ export const runCommand: Command = {
     );
     const print = (result: VariantResult) => {
       const head = `${MARK[result.status]} ${result.scenario} ${result.variant}`;
-      if (result.status === 'not-run') return writeLine(io.stdout, head);
+      if (result.status === 'not-run')
+        return writeLine(io.stdout, result.error ? `${head}: ${result.error.message}` : head);
       const [cause, ...details] = result.error ? formatFailure(result.error) : [];
       writeLine(io.stdout, `${head} (${result.durationMs} ms)${cause ? `: ${cause.split('\n')[0]}` : ''}`);
       for (const line of details) writeLine(io.stdout, line);
@@ -87,7 +89,7 @@ export const runCommand: Command = {
       command: 'run',
     });
     const lost = results?.writeFailure;
-    if (lost) writeLine(io.stderr, `baton: ${lost.code}: ${lost.located} (the results are incomplete)`);
+    if (lost) for (const line of errorLines(lost)) writeLine(io.stderr, line);
     writeLine(io.stdout, `results: ${summary.resultsDir}`);
     writeLine(io.stdout, summaryLine(summary));
     return summary.exitCode;
