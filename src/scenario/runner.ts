@@ -9,6 +9,7 @@ import { endJob, openJob, runStatusOf } from '../report/job-files.ts';
 import type { JobReport } from '../report/job-report.ts';
 import type { JobSummary, VariantResult } from '../report/job-report.ts';
 import type { ResultsFolder } from '../report/results-folder.ts';
+import type { ResultsMode } from '../report/results-mode.ts';
 import { startJobSyncServer } from '../sync/job.ts';
 import type { JobSyncServer } from '../sync/job.ts';
 import { createContext } from './context.ts';
@@ -26,6 +27,8 @@ export interface RunJobOptions {
   variants?: () => Iterable<ScenarioVariant>;
   /** Where job folders are made. @default ./results */
   resultsBase?: string;
+  /** The modes of what the job writes. @default owner-only */
+  resultsMode?: ResultsMode;
   cwd?: string;
   /** Interrupts the job: streams closed, the running variant ends interrupted, the rest not run, reports written. */
   signal?: AbortSignal;
@@ -52,6 +55,7 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
   }
   const job = openJob({
     resultsBase: options.resultsBase,
+    ...(options.resultsMode ? { resultsMode: options.resultsMode } : {}),
     cwd,
     command: options.command ?? 'run',
     argv: options.scenarios,
