@@ -74,7 +74,13 @@ test('--results-mode: names and octal modes; a mode that lets others write is a 
   t.deepEqual(parseResultsMode('0644'), { file: 0o644, folder: 0o755 });
   t.deepEqual(parseResultsMode('640'), { file: 0o640, folder: 0o750 });
   for (const bad of ['666', '400', 'public', '7777'])
-    t.true(isBatonError(t.throws(() => parseResultsMode(bad)), 'USAGE'), bad);
+    t.true(
+      isBatonError(
+        t.throws(() => parseResultsMode(bad)),
+        'USAGE',
+      ),
+      bad,
+    );
   const run = await runCli(['run', 'x.ts', '--results-mode', '666']);
   t.is(run.code, EXIT.usage);
   t.regex(run.stderr, /\[USAGE\]$/m);
