@@ -100,7 +100,7 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
         notify(result);
         const cause = result?.error;
         if (cause && isHostDown(cause.code))
-          hostDown = { code: cause.code, message: `not run: ${cause.message.split('\n')[0] ?? ''}` };
+          hostDown = { code: cause.code, message: cause.message.split('\n')[0] ?? '' };
       }
     }
   } catch (error) {

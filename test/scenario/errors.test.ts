@@ -78,7 +78,7 @@ test('a host that is down fails the job once: the later variants are not run, wi
   );
   t.is(run.code, 3, run.stdout + run.stderr);
   t.is(run.stdout.match(/^ERROR /gm)?.length, 1);
-  t.is(run.stdout.match(/^NOT RUN .*: not run: /gm)?.length, 2);
+  t.is(run.stdout.match(/^NOT RUN down run-.*: cannot open /gm)?.length, 2);
   const ends = readJournal(join(results, 'latest', 'journal.jsonl')).events.filter(
     (event) => event.kind === 'variant-end',
   );
