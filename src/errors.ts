@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   JOURNAL_BAD_FORMAT: EXIT.usage,
   JOURNAL_VERSION: EXIT.usage,
   JOURNAL_WRITE_FAILED: EXIT.environment,
+  RESULTS_UNWRITABLE: EXIT.environment,
 
   // multiplexer
   MUX_YAML_SYNTAX: EXIT.usage,
@@ -78,6 +79,8 @@ export const ERROR_CODES = {
   BLOCK_COMMAND_NOT_FOUND: EXIT.failed,
   BLOCK_NEEDS_NODE: EXIT.environment,
   SCENARIO_INVALID: EXIT.usage,
+  /** A scenario's own code threw (not a task, not Baton): the scenario failed, it is no bug of Baton. */
+  SCENARIO_ERROR: EXIT.failed,
   TASK_UNKNOWN: EXIT.usage,
   TASK_NOT_OWNED: EXIT.usage,
 

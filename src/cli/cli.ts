@@ -5,6 +5,7 @@ import { writeLine } from './command.ts';
 import { CORE_COMMANDS } from './commands/index.ts';
 import type { Registry } from './registry.ts';
 import { findEntry } from './registry.ts';
+import { errorLines, internalLines, usageHint } from './errors-out.ts';
 
 export type { CliIO } from './command.ts';
 export type { CommandEntry, Registry } from './registry.ts';
@@ -29,8 +30,12 @@ export function mainUsage(registry: Registry): string {
   ].join('\n');
 }
 
+const HELP_USAGE =
+  "baton help [COMMAND]\n\n  Without COMMAND, the list of commands; with it, that command's usage and options.";
+
 function commandHelp(command: Command): string {
-  return `${command.summary}.\n\nUsage: ${command.usage}`;
+  const planned = command.planned ? ' (not built yet)' : '';
+  return `${command.summary}${planned}.\n\nUsage: ${command.usage}`;
 }
 
 /** A person at a terminal: stdin and stdout are terminals and CI is not set. */
@@ -85,12 +90,13 @@ async function help(topics: string[], io: CliIO, registry: Registry): Promise<nu
     writeLine(io.stdout, mainUsage(registry));
     return EXIT.ok;
   }
-  const entry = findEntry(registry, topics[0]);
-  if (!entry || topics.length > 1) {
-    writeLine(io.stderr, `baton: unknown command '${topics.join(' ')}'\n`);
-    writeLine(io.stderr, mainUsage(registry));
-    return EXIT.usage;
+  if (topics.length === 1 && topics[0] === 'help') {
+    writeLine(io.stdout, `Show the usage of a command.\n\nUsage: ${HELP_USAGE}`);
+    return EXIT.ok;
   }
+  const entry = findEntry(registry, topics[0] ?? '');
+  if (!entry || topics.length > 1)
+    return report(new BatonError('USAGE', `unknown command '${topics.join(' ')}'`), io, undefined, registry);
   writeLine(io.stdout, commandHelp(await entry.load()));
   return EXIT.ok;
 }
@@ -98,15 +104,13 @@ async function help(topics: string[], io: CliIO, registry: Registry): Promise<nu
 /** Print an error the way users should see it (code and position, never a stack for an expected failure). */
 function report(error: unknown, io: CliIO, command: Command | undefined, registry: Registry): number {
   if (isBatonError(error)) {
-    writeLine(io.stderr, `baton: ${error.code}: ${error.located}`);
-    if (error.code === 'USAGE')
-      writeLine(io.stderr, '\n' + (command ? `Usage: ${command.usage}` : mainUsage(registry)));
+    for (const line of errorLines(error)) writeLine(io.stderr, line);
+    if (error.code === 'USAGE') {
+      const names = [...registry.map((known) => known.name), 'help'];
+      for (const line of usageHint(error, command, names)) writeLine(io.stderr, line);
+    }
     return exitCodeOf(error);
   }
-  const detail = io.env.BATON_DEBUG
-    ? String((error as Error)?.stack ?? error)
-    : String((error as Error)?.message ?? error);
-  writeLine(io.stderr, `baton: INTERNAL: ${detail}`);
-  if (!io.env.BATON_DEBUG) writeLine(io.stderr, 'baton: this is a bug; BATON_DEBUG=1 prints the stack');
+  for (const line of internalLines(error, Boolean(io.env.BATON_DEBUG))) writeLine(io.stderr, line);
   return EXIT.failed;
 }

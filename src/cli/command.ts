@@ -21,6 +21,8 @@ export interface Command {
   summary: string;
   /** The synopsis and options, printed by `baton help NAME` and after a usage error. */
   usage: string;
+  /** A command of the design that is not built yet: `--help` marks it. */
+  planned?: boolean;
   run(args: string[], io: CliIO): Promise<number>;
 }
 

@@ -48,7 +48,11 @@ export async function openStream(command: CommandOf<'open'>, context: OpenContex
   };
   const stream = Stream.create({
     name,
-    transport: createTransport(spec, { stream: name }),
+    transport: createTransport(spec, {
+      stream: name,
+      onConnectAttempt: (attempt, attempts) =>
+        context.journal.emit({ kind: 'connecting', stream: name, host: spec.name, attempt, attempts }),
+    }),
     journal: context.journal,
     env,
     ...(context.blockFolder ? { cwd: context.blockFolder } : {}),

@@ -163,7 +163,9 @@ export type JournalEventBody =
       message: string;
       stream?: string;
       code?: ErrorCode;
-    };
+    }
+  /** A connection attempt to a stream's host begins (ssh): attempt 1, then each retry. */
+  | { kind: 'connecting'; stream: string; host: string; attempt: number; attempts: number };
 
 export type JournalEventKind = JournalEventBody['kind'];
 
@@ -189,6 +191,7 @@ export const EVENT_KINDS: readonly JournalEventKind[] = [
   'input',
   'resize',
   'stream-state',
+  'connecting',
   'task-queued',
   'task-start',
   'task-end',

@@ -13,6 +13,7 @@ const handlers: EventHandlers<string> = {
   resize: (event) => `resize ${event.stream} ${event.cols}x${event.rows}`,
   'stream-state': (event) =>
     `stream ${event.stream} (${event.host}) ${event.state}${event.code ? ` [${event.code}]` : ''}${event.cause ? `: ${event.cause}` : ''}`,
+  connecting: (event) => `connecting to ${event.host} (attempt ${event.attempt} of ${event.attempts})`,
   'task-queued': (event) => `task ${event.task} queued: ${event.block}`,
   'task-start': (event) => `task ${event.task} started: ${event.block}`,
   'task-end': (event) =>

@@ -1,17 +1,21 @@
 import { resolve } from 'node:path';
-import { ERROR_CODES, EXIT } from '../errors.ts';
+import { BatonError, ERROR_CODES, EXIT, errorMessage } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
 import type { RunStatus } from '../journal/events.ts';
 import { Journal } from '../journal/journal.ts';
 import { JobReport } from './job-report.ts';
 import type { JobSummary } from './job-report.ts';
+import { makeFolder } from './make-folder.ts';
 import { ResultsFolder } from './results-folder.ts';
+import { OWNER_ONLY, applyResultsMode } from './results-mode.ts';
+import type { ResultsMode } from './results-mode.ts';
 
 /** A job's journal, its results folder and the report written from them: what `baton run` and `replay` share. */
 export interface JobFiles {
   journal: Journal;
   results: ResultsFolder;
   report: JobReport;
+  mode: ResultsMode;
 }
 
 export interface OpenJobOptions {
@@ -20,14 +24,30 @@ export interface OpenJobOptions {
   cwd: string;
   command: string;
   argv: string[];
+  /** The modes of what the job writes, given at its end. @default owner-only */
+  resultsMode?: ResultsMode;
   /** Called once the journal exists, before `job-start` (live subscribers). */
   onJournal?: (journal: Journal, results: ResultsFolder) => void;
 }
 
 /** Make a job's journal and results folder, and journal its `job-start`. */
 export function openJob(options: OpenJobOptions): JobFiles {
+  const mode = options.resultsMode ?? OWNER_ONLY;
+  const base = resolve(options.cwd, options.resultsBase ?? 'results');
   const journal = new Journal();
-  const results = new ResultsFolder(resolve(options.cwd, options.resultsBase ?? 'results'), journal);
+  let results: ResultsFolder;
+  try {
+    makeFolder(base, mode.folder);
+    results = new ResultsFolder(base, journal);
+  } catch (error) {
+    const file = (error as NodeJS.ErrnoException).path ?? base;
+    throw new BatonError(
+      'RESULTS_UNWRITABLE',
+      `cannot make the results folder: ${errorMessage(error)}`,
+      { file },
+      { cause: error },
+    );
+  }
   const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
   options.onJournal?.(journal, results);
   journal.emit({
@@ -36,7 +56,7 @@ export function openJob(options: OpenJobOptions): JobFiles {
     command: options.command,
     argv: options.argv,
   });
-  return { journal, results, report };
+  return { journal, results, report, mode };
 }
 
 /**
@@ -54,9 +74,11 @@ export function endJob(job: JobFiles, end: { interrupted: boolean; failedWith?: 
   journal.emit({ kind: 'job-end', jobId: journal.header.jobId, status: runStatusOf(exitCode), exitCode });
   report.dispose();
   results.dispose();
+  const modeFailure = job.mode === OWNER_ONLY ? undefined : giveMode(results.root, job.mode);
   // The reports of job-end itself may be what could not be written: still not a pass.
-  if (exitCode !== EXIT.ok || !results.writeFailure) return report.result;
-  return { ...report.result, status: 'error', exitCode: ERROR_CODES[results.writeFailure.code] };
+  const lost = results.writeFailure ?? modeFailure;
+  if (exitCode !== EXIT.ok || !lost) return report.result;
+  return { ...report.result, status: 'error', exitCode: ERROR_CODES[lost.code] };
 }
 
 /** Bad input dominates, then a failed environment, then a failed scenario. */
@@ -70,4 +92,19 @@ export function jobExitCode(results: readonly { exitCode: number }[]): ExitCode 
 export function runStatusOf(exitCode: ExitCode): RunStatus {
   if (exitCode === EXIT.interrupted) return 'interrupted';
   return exitCode === EXIT.ok ? 'passed' : exitCode === EXIT.failed ? 'failed' : 'error';
+}
+
+function giveMode(root: string, mode: ResultsMode): BatonError | undefined {
+  try {
+    applyResultsMode(root, mode);
+    return undefined;
+  } catch (error) {
+    return new BatonError(
+      'RESULTS_UNWRITABLE',
+      `cannot give the results their mode: ${errorMessage(error)}`,
+      {
+        file: root,
+      },
+    );
+  }
 }

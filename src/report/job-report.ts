@@ -1,4 +1,5 @@
 import type { EventOf, FailureReport, JournalEvent, RunStatus } from '../journal/events.ts';
+import { hostname } from 'node:os';
 import type { Disposable, Journal } from '../journal/journal.ts';
 import { junitXml } from './junit.ts';
 
@@ -9,11 +10,16 @@ export interface VariantResult {
   exitCode: number;
   durationMs: number;
   error?: FailureReport;
+  /** The variant's params (from its variant-start). */
+  params?: Record<string, unknown>;
 }
 
 export interface JobSummary {
   jobId: string;
   resultsDir: string;
+  /** When the job started (ISO 8601), and on which machine. */
+  startedAt?: string;
+  hostname?: string;
   status: RunStatus;
   exitCode: number;
   durationMs: number;
@@ -32,7 +38,7 @@ export class JobReport implements Disposable {
 
   constructor(journal: Journal, resultsDir: string, write: (name: string, text: string) => void) {
     this.write = write;
-    this.summary = emptySummary(journal.header.jobId, resultsDir);
+    this.summary = { ...emptySummary(journal.header.jobId, resultsDir), startedAt: journal.header.startedAt };
     this.subscription = journal.subscribe((event) => this.record(event));
   }
 
@@ -64,12 +70,25 @@ export function summarizeJournal(
 }
 
 function emptySummary(jobId: string, resultsDir: string): JobSummary {
-  return { jobId, resultsDir, status: 'passed', exitCode: 0, durationMs: 0, variants: [] };
+  return {
+    jobId,
+    resultsDir,
+    hostname: hostname(),
+    status: 'passed',
+    exitCode: 0,
+    durationMs: 0,
+    variants: [],
+  };
 }
 
+/** The params of the variant that started last, for its variant-end. */
+const startedParams = new WeakMap<JobSummary, Record<string, unknown>>();
+
 function foldSummary(summary: JobSummary, event: JournalEvent, startedT: number): void {
-  if (event.kind === 'variant-end') {
-    summary.variants.push(variantResult(event));
+  if (event.kind === 'variant-start') startedParams.set(summary, event.params ?? {});
+  else if (event.kind === 'variant-end') {
+    const params = event.status === 'not-run' ? undefined : startedParams.get(summary);
+    summary.variants.push({ ...variantResult(event), ...(params ? { params } : {}) });
   } else if (event.kind === 'job-end') {
     summary.status = event.status;
     summary.exitCode = event.exitCode;

@@ -45,6 +45,11 @@ export function selectVariants(selection: VariantSelection, cwd: string): () => 
       error.fields,
     );
   }
+  // A command-line filter that names no node would run the whole tree's root as one empty variant.
+  const unmatched = prepared.warnings.find(
+    (warning) => warning.code === 'MUX_FILTER_NO_MATCH' && !warning.file,
+  );
+  if (unmatched) throw toBatonError(unmatched);
   const plan = prepared.plan;
   if (!plan)
     throw new BatonError('MUX_BAD_DOCUMENT', 'the variant files give no tree', { files: selection.files });

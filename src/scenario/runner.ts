@@ -1,4 +1,5 @@
-import { basename, dirname, extname, resolve } from 'node:path';
+import { appendFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Controller } from '../controller/controller.ts';
 import { BatonError, ERROR_CODES, EXIT, isErrorCode } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
@@ -8,11 +9,14 @@ import { endJob, openJob, runStatusOf } from '../report/job-files.ts';
 import type { JobReport } from '../report/job-report.ts';
 import type { JobSummary, VariantResult } from '../report/job-report.ts';
 import type { ResultsFolder } from '../report/results-folder.ts';
+import type { ResultsMode } from '../report/results-mode.ts';
 import { startJobSyncServer } from '../sync/job.ts';
 import type { JobSyncServer } from '../sync/job.ts';
 import { createContext } from './context.ts';
 import { HostBook } from './hosts-file.ts';
 import { loadScenario } from './load.ts';
+import type { ScenarioFunction } from './load.ts';
+import { isHostDown, scenarioError } from './scenario-error.ts';
 import type { ScenarioVariant } from './variant.ts';
 import { defaultVariant } from './variant.ts';
 
@@ -23,6 +27,8 @@ export interface RunJobOptions {
   variants?: () => Iterable<ScenarioVariant>;
   /** Where job folders are made. @default ./results */
   resultsBase?: string;
+  /** The modes of what the job writes. @default owner-only */
+  resultsMode?: ResultsMode;
   cwd?: string;
   /** Interrupts the job: streams closed, the running variant ends interrupted, the rest not run, reports written. */
   signal?: AbortSignal;
@@ -39,8 +45,17 @@ export interface RunJobOptions {
  */
 export async function runJob(options: RunJobOptions): Promise<JobSummary> {
   const cwd = options.cwd ?? process.cwd();
+  // Checked before any work: a missing or broken scenario is bad input (exit 2), with no results folder.
+  const scenarios: ScenarioRef[] = [];
+  for (const [index, file] of options.scenarios.entries()) {
+    const path = resolve(cwd, file);
+    const shown = shownPath(path, cwd);
+    const run = await loadScenario(path, shown);
+    scenarios.push({ path, shown, run, name: basename(path, extname(path)), index: index + 1 });
+  }
   const job = openJob({
     resultsBase: options.resultsBase,
+    ...(options.resultsMode ? { resultsMode: options.resultsMode } : {}),
     cwd,
     command: options.command ?? 'run',
     argv: options.scenarios,
@@ -64,13 +79,28 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
       cwd,
       signal,
     });
-    for (const [index, file] of options.scenarios.entries()) {
-      const path = resolve(cwd, file);
-      const scenario = { path, name: basename(path, extname(path)), index: index + 1 };
+    // A host that is down fails the job once: the variants after it are not run, with its cause.
+    let hostDown: FailureReport | undefined;
+    for (const scenario of scenarios) {
       for (const variant of options.variants ? options.variants() : [defaultVariant()]) {
-        if (controller.interrupted) notify(notRun(journal, report, scenario, variant));
-        else
-          notify(await runVariant({ scenario, variant, journal, results, sync, controller, signal, report }));
+        if (controller.interrupted || hostDown) {
+          notify(notRun(journal, report, scenario, variant, hostDown));
+          continue;
+        }
+        const result = await runVariant({
+          scenario,
+          variant,
+          journal,
+          results,
+          sync,
+          controller,
+          signal,
+          report,
+        });
+        notify(result);
+        const cause = result?.error;
+        if (cause && isHostDown(cause.code))
+          hostDown = { code: cause.code, message: cause.message.split('\n')[0] ?? '' };
       }
     }
   } catch (error) {
@@ -89,8 +119,16 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
 
 interface ScenarioRef {
   path: string;
+  /** The path as errors show it: relative to the working folder when inside it. */
+  shown: string;
+  run: ScenarioFunction;
   name: string;
   index: number;
+}
+
+function shownPath(path: string, cwd: string): string {
+  const inside = relative(cwd, path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
 interface VariantRun {
@@ -122,7 +160,6 @@ async function runVariant(run: VariantRun): Promise<VariantResult | undefined> {
   const firstFailure = controller.failureCount;
   let thrown: { error: unknown; seq: number } | undefined;
   try {
-    const scenarioFunction = await loadScenario(scenario.path);
     const context = createContext({
       controller,
       journal,
@@ -130,9 +167,11 @@ async function runVariant(run: VariantRun): Promise<VariantResult | undefined> {
       variantDir: run.results.currentVariantDir,
       signal: run.signal,
     });
-    await untilInterrupted(Promise.resolve(scenarioFunction(context)), run.signal);
+    await untilInterrupted(Promise.resolve(scenario.run(context)), run.signal);
   } catch (error) {
-    thrown = { error, seq: journal.lastSeq };
+    const failure = scenarioError(error, scenario.path, scenario.shown);
+    if (failure.code === 'SCENARIO_ERROR') keepStack(run, failure);
+    thrown = { error: failure, seq: journal.lastSeq };
   }
   // Failures counted up to here: the tasks cancelled by closing the variant's streams are not failures.
   const lastFailure = controller.failureCount;
@@ -155,7 +194,13 @@ async function runVariant(run: VariantRun): Promise<VariantResult | undefined> {
   return run.report.result.variants.at(-1);
 }
 
-function notRun(journal: Journal, report: JobReport, scenario: ScenarioRef, variant: ScenarioVariant) {
+function notRun(
+  journal: Journal,
+  report: JobReport,
+  scenario: ScenarioRef,
+  variant: ScenarioVariant,
+  cause: FailureReport | undefined,
+) {
   journal.emit({
     kind: 'variant-end',
     variant: variant.id || 'default',
@@ -164,8 +209,21 @@ function notRun(journal: Journal, report: JobReport, scenario: ScenarioRef, vari
     status: 'not-run',
     exitCode: EXIT.ok,
     durationMs: 0,
+    ...(cause ? { error: cause } : {}),
   });
   return report.result.variants.at(-1);
+}
+
+/** The stack of a scenario's own error: in the journal (job.log) and the job's debug.log, never on the console. */
+function keepStack(run: VariantRun, failure: BatonError): void {
+  const cause = failure.cause;
+  const stack = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+  run.journal.emit({ kind: 'log', level: 'debug', code: failure.code, message: stack });
+  try {
+    appendFileSync(join(run.results.root, 'debug.log'), `${failure.located}\n${stack}\n`, { mode: 0o600 });
+  } catch {
+    return;
+  }
 }
 
 // The scenario's own code cannot be stopped; an interrupted variant stops waiting for it.

@@ -49,6 +49,8 @@ export interface TransportOptions {
   retries?: number;
   /** Delay before the first retry; each further retry doubles it. @default 250 */
   retryDelayMs?: number;
+  /** Told before each connection attempt, from 1 of `retries + 1` (progress while a host does not answer). */
+  onConnectAttempt?: (attempt: number, attempts: number) => void;
   /**
    * Session channels open at most on one connection (OpenSSH's MaxSessions is 10 by default); beyond it, they
    * wait. Shells never take the last one, which stays for kills and file transfers.

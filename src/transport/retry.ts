@@ -8,6 +8,8 @@ export interface RetryPolicy {
   delayMs: number;
   /** Codes worth another attempt (a refused or timed-out connection, not a refused key). */
   retryable: ReadonlySet<ErrorCode>;
+  /** Told before each attempt, from 1 (of `retries + 1`): "connecting (attempt 2 of 3)" while it waits. */
+  onAttempt?: (attempt: number, attempts: number) => void;
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,6 +21,7 @@ export async function withRetries<T>(
 ): Promise<T> {
   for (let index = 0; ; index++) {
     try {
+      policy.onAttempt?.(index + 1, policy.retries + 1);
       return await attempt(index);
     } catch (error) {
       const retryable = error instanceof BatonError && policy.retryable.has(error.code);

@@ -139,6 +139,7 @@ export class SshTransport implements Transport {
       retries: this.setting('retries'),
       delayMs: this.options.retryDelayMs ?? SSH_DEFAULTS.retryDelayMs,
       retryable: RETRYABLE,
+      ...(this.options.onConnectAttempt ? { onAttempt: this.options.onConnectAttempt } : {}),
     });
   }
 

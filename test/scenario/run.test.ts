@@ -69,13 +69,13 @@ test('baton run: bad input exits 2 with a code and no stack trace', async (t) =>
   const results = scratch();
   const missing = await runCli(['run', join(fixtures, 'absent.ts'), '--results', results]);
   t.is(missing.code, 2);
-  t.regex(missing.stdout, /FILE_NOT_FOUND/);
+  t.regex(missing.stderr, /\[FILE_NOT_FOUND\]$/m);
   const noExport = await runCli(['run', join(fixtures, 'no-export.ts'), '--results', results]);
   t.is(noExport.code, 2);
-  t.regex(noExport.stdout, /SCENARIO_INVALID/);
+  t.regex(noExport.stderr, /^.*no-export\.ts: .*\[SCENARIO_INVALID\]$/m);
   const usage = await runCli(['run', '--results', results]);
   t.is(usage.code, 2);
-  t.regex(usage.stderr, /Usage: baton run/);
+  t.regex(usage.stderr, /^baton: .*\[USAGE\]$/m);
   for (const run of [missing, noExport, usage]) t.notRegex(run.stdout + run.stderr, /\n\s+at /);
 });
 
@@ -141,7 +141,7 @@ test('baton run --variants: a broken tree is refused before anything runs, with 
     results,
   ]);
   t.is(run.code, 2);
-  t.regex(run.stderr, /MUX_YAML_SYNTAX: .*broken\.yaml:\d+:\d+/);
+  t.regex(run.stderr, /broken\.yaml:\d+:\d+: .*\[MUX_YAML_SYNTAX\]/);
   t.notRegex(run.stderr, /\n\s+at /);
   const filtersWithoutTree = await runCli(['run', join(fixtures, 'params.ts'), '--filter-only', '/run/a']);
   t.is(filtersWithoutTree.code, 2);

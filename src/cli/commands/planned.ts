@@ -7,6 +7,7 @@ export function plannedCommand(name: string, summary: string, usage: string): Co
     name,
     summary,
     usage,
+    planned: true,
     run() {
       return Promise.reject(
         new BatonError(

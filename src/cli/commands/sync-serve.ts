@@ -6,6 +6,7 @@ import type { SyncServerOptions } from '../../sync/server.ts';
 import type { CliIO } from '../command.ts';
 import { parseOptions, usageError, writeLine } from '../command.ts';
 import { SYNC_EXIT } from './sync-exit.ts';
+import { errorLines } from '../errors-out.ts';
 
 /** `baton sync serve`: run a standalone server until interrupted; prints the variables its clients need. */
 export async function serve(args: string[], io: CliIO): Promise<number> {
@@ -42,7 +43,7 @@ export async function serve(args: string[], io: CliIO): Promise<number> {
   }
   const server = await SyncServer.start(options).catch((error: unknown) => {
     if (error instanceof BatonError && error.code === 'SYNC_CONNECT_FAILED') {
-      writeLine(io.stderr, `baton: ${error.code}: ${error.message}`);
+      for (const line of errorLines(error)) writeLine(io.stderr, line);
       return undefined;
     }
     throw error;

@@ -7,6 +7,7 @@ import type { CliIO, Command } from '../command.ts';
 import { parseOptions, usageError, writeLine } from '../command.ts';
 import { SYNC_EXIT, syncExitCode } from './sync-exit.ts';
 import { serve } from './sync-serve.ts';
+import { errorLines } from '../errors-out.ts';
 
 const USAGE = `baton sync serve [--listen ADDR] [--token T] [--allow-remote] [--log FILE] [--grace-ms MS] [--heartbeat-ms MS]
                   [--tls-cert FILE --tls-key FILE]
@@ -59,7 +60,7 @@ async function runClient(io: CliIO, action: (connect: Connect) => Promise<number
     });
   } catch (error) {
     if (!isBatonError(error) || error.code === 'USAGE') throw error;
-    writeLine(io.stderr, `baton: ${error.code}: ${error.message}`);
+    for (const line of errorLines(error)) writeLine(io.stderr, line);
     return syncExitCode(error.code);
   } finally {
     await client?.close();
