@@ -3,6 +3,7 @@ import { ERROR_CODES, EXIT } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
 import type { RunStatus } from '../journal/events.ts';
 import { Journal } from '../journal/journal.ts';
+import type { HostBook } from '../scenario/hosts-file.ts';
 import { JobReport } from './job-report.ts';
 import type { JobSummary } from './job-report.ts';
 import { ResultsFolder } from './results-folder.ts';
@@ -22,6 +23,8 @@ export interface OpenJobOptions {
   argv: string[];
   /** Called once the journal exists, before `job-start` (live subscribers). */
   onJournal?: (journal: Journal, results: ResultsFolder) => void;
+  /** The job's hosts: their resolved list goes to `hosts.json` (owner-only) when hosts were given. */
+  hosts?: HostBook;
 }
 
 /** Make a job's journal and results folder, and journal its `job-start`. */
@@ -29,6 +32,8 @@ export function openJob(options: OpenJobOptions): JobFiles {
   const journal = new Journal();
   const results = new ResultsFolder(resolve(options.cwd, options.resultsBase ?? 'results'), journal);
   const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
+  const hosts = options.hosts?.record();
+  if (hosts) results.writeFile('hosts.json', JSON.stringify(hosts, null, 2) + '\n');
   options.onJournal?.(journal, results);
   journal.emit({
     kind: 'job-start',

@@ -1,11 +1,11 @@
-import { resolve } from 'node:path';
 import { BatonError } from '../../errors.ts';
 import type { RunStatus } from '../../journal/events.ts';
 import { formatFailure } from '../../report/failure-text.ts';
 import { summaryLine } from '../../report/job-report.ts';
 import type { ResultsFolder } from '../../report/results-folder.ts';
 import type { VariantResult } from '../../report/job-report.ts';
-import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
+import { readHosts } from '../../hosts/read-hosts.ts';
+import { HostBook } from '../../scenario/hosts-file.ts';
 import { runJob } from '../../scenario/runner.ts';
 import type { Command } from '../command.ts';
 import { parseOptions, usageError, writeLine } from '../command.ts';
@@ -16,7 +16,8 @@ const USAGE = [
   '                 [--inject [PATH:]KEY:VALUE]... [--results DIR]',
   '',
   '  SCENARIO            a TypeScript module exporting a scenario function (default export)',
-  '  --hosts FILE        named hosts, one `NAME = SPEC [key=value]...` a line (local, pty, ssh://user@host:port)',
+  '  --hosts FILE        named hosts, one `NAME = SPEC [key=value]...` a line (local, pty, ssh://user@host:port),',
+  '                      or an Ansible inventory (INI or YAML), or ansible://PATTERN (see README, Hosts)',
   '  --variants FILE     a YAML multiplex tree: the scenario runs once per selected variant',
   '  --filter-only PATH  keep only these branches of the tree (globs * and ** allowed)',
   '  --filter-out PATH   drop these branches',
@@ -57,7 +58,7 @@ export const runCommand: Command = {
           { file },
         );
     }
-    const hosts = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : new HostBook();
+    const hosts = values.hosts ? readHosts(values.hosts, { cwd: io.cwd, env: io.env }) : new HostBook();
     const variants = variantSource(
       {
         files: values.variants ?? [],
