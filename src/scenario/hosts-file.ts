@@ -36,7 +36,9 @@ export class HostBook {
       source: this.origin.source,
       hosts: [...this.named.values()].map((spec) => ({
         ...spec,
-        groups: this.groups().filter((group) => this.groupMembers.get(group)!.includes(spec.name)),
+        groups: this.groups().filter(
+          (group) => group !== 'all' && this.groupMembers.get(group)!.includes(spec.name),
+        ),
         ...(this.origin?.ignored?.[spec.name]?.length ? { ignored: this.origin.ignored[spec.name] } : {}),
       })),
       groups: Object.fromEntries(this.groupMembers),
