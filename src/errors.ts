@@ -55,6 +55,9 @@ export const ERROR_CODES = {
   // hosts and transports
   HOST_UNKNOWN: EXIT.usage,
   HOST_BAD_SPEC: EXIT.usage,
+  ANSIBLE_NOT_INSTALLED: EXIT.environment,
+  ANSIBLE_INVENTORY_INVALID: EXIT.usage,
+  ANSIBLE_HOST_UNSUPPORTED: EXIT.usage,
   SSH_CONNECT_REFUSED: EXIT.environment,
   SSH_CONNECT_TIMEOUT: EXIT.environment,
   SSH_CONNECT_FAILED: EXIT.environment,

@@ -4,9 +4,11 @@
  * implementation's figures: measured in the same run when AVOCADO_SRC points to an Avocado checkout
  * (and python3 has PyYAML), else the figures recorded in the spec, labelled so. The `process` phase is
  * the whole command, `baton variants FILE > /dev/null` (start-up, load, every variant with its id), timed
- * from spawn to exit, against the reference's ids plus iteration.
+ * from spawn to exit, against the reference's ids plus iteration. The `json` and `jsonl` phases (not run
+ * by default) are the whole `baton variants FILE --json|--jsonl > /dev/null`, side by side: the peak RSS
+ * shows that both stream (memory stays flat however many variants).
  *
- *   npm run bench:mux -- [--trees product6x10,wide1000x20] [--phases load,iterate,ids,params,process]
+ *   npm run bench:mux -- [--trees product6x10,wide1000x20] [--phases load,iterate,ids,params,process,json,jsonl]
  *                        [--repeat N] [--no-reference] [--reference-timeout SECONDS]
  */
 import { spawnSync } from 'node:child_process';
@@ -19,8 +21,10 @@ import { parseArgs } from 'node:util';
 import { TREES, lookupKey, treeText } from './trees.ts';
 import type { TreeName } from './trees.ts';
 
-const PHASES = ['load', 'iterate', 'leaves', 'ids', 'params', 'process'] as const;
+const PHASES = ['load', 'iterate', 'leaves', 'ids', 'params', 'process', 'json', 'jsonl'] as const;
 type Phase = (typeof PHASES)[number];
+const DEFAULT_PHASES: readonly Phase[] = ['load', 'iterate', 'leaves', 'ids', 'params', 'process'];
+const WHOLE: Partial<Record<Phase, string[]>> = { process: [], json: ['--json'], jsonl: ['--jsonl'] };
 
 interface Measure {
   ms: number;
@@ -42,7 +46,7 @@ const root = resolve(here, '../..');
 const { values } = parseArgs({
   options: {
     trees: { type: 'string', default: TREES.join(',') },
-    phases: { type: 'string', default: PHASES.join(',') },
+    phases: { type: 'string', default: DEFAULT_PHASES.join(',') },
     repeat: { type: 'string', default: '1' },
     'no-reference': { type: 'boolean', default: false },
     'reference-timeout': { type: 'string', default: '1800' },
@@ -79,10 +83,14 @@ function runPhase(command: string, args: string[], timeoutSeconds?: number): Mea
 
 const bin = resolve(root, 'bin/baton.js');
 
-// `baton variants FILE > /dev/null` from spawn to exit; peak RSS from /usr/bin/time when the machine has it.
-function runWhole(file: string): Measure | 'failed' {
+// `baton variants FILE [OPTIONS] > /dev/null` from spawn to exit; peak RSS from /usr/bin/time when the machine has it.
+function runWhole(file: string, options: string[] = []): Measure | 'failed' {
   const time = existsSync('/usr/bin/time');
-  const command = [process.execPath, bin, ...(file === '--version' ? [file] : ['variants', file])];
+  const command = [
+    process.execPath,
+    bin,
+    ...(file === '--version' ? [file] : ['variants', file, ...options]),
+  ];
   const start = performance.now();
   const result = spawnSync(
     time ? '/usr/bin/time' : command[0],
@@ -153,16 +161,16 @@ try {
       process.stderr.write(`${name} ${phase} ...\n`);
       const runs: Measure[] = [];
       for (let index = 0; index < repeat; index++) {
-        const measure =
-          phase === 'process'
-            ? runWhole(file)
-            : runPhase(process.execPath, [
-                '--import=tsx',
-                join(here, 'phase.ts'),
-                file,
-                phase,
-                lookupKey(name),
-              ]);
+        const whole = WHOLE[phase];
+        const measure = whole
+          ? runWhole(file, whole)
+          : runPhase(process.execPath, [
+              '--import=tsx',
+              join(here, 'phase.ts'),
+              file,
+              phase,
+              lookupKey(name),
+            ]);
         if (typeof measure === 'string') {
           ours.set(`${name}/${phase}`, measure);
           break;
@@ -170,7 +178,7 @@ try {
         runs.push(measure);
       }
       if (runs.length === repeat) ours.set(`${name}/${phase}`, median(runs));
-      if (referenceMissing === undefined && phase !== 'process') {
+      if (referenceMissing === undefined && !WHOLE[phase]) {
         const timeout = Number(values['reference-timeout']);
         reference.set(
           `${name}/${phase}`,
@@ -201,7 +209,10 @@ try {
           ? sumOf(reference.get(`${name}/ids`), reference.get(`${name}/iterate`))
           : reference.get(`${name}/${phase}`);
       // The reference's iteration builds each variant's list of leaves: `leaves` is compared with it too.
-      const recorded = RECORDED[name][phase === 'leaves' ? 'iterate' : phase];
+      const recorded =
+        phase === 'json' || phase === 'jsonl'
+          ? undefined
+          : RECORDED[name][phase === 'leaves' ? 'iterate' : phase];
       const theirs =
         referenceMissing === undefined
           ? measured
@@ -213,8 +224,7 @@ try {
           ? ratioText(theirs.ms / mine.ms)
           : '—';
       const rss = typeof mine === 'object' ? `${mine.peakRssMb.toFixed(0)} MB` : '—';
-      const count =
-        typeof mine === 'object' && phase !== 'load' && phase !== 'process' ? String(mine.count) : '';
+      const count = typeof mine === 'object' && phase !== 'load' && !WHOLE[phase] ? String(mine.count) : '';
       const label =
         referenceMissing === undefined ? cell(theirs) : theirs ? `${cell(theirs)} (recorded)` : '—';
       lines.push(`| ${name} | ${phase} | ${count} | ${cell(mine)} | ${rss} | ${label} | ${ratio} |`);

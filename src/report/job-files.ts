@@ -3,6 +3,7 @@ import { BatonError, ERROR_CODES, EXIT, errorMessage } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
 import type { RunStatus } from '../journal/events.ts';
 import { Journal } from '../journal/journal.ts';
+import type { HostBook } from '../scenario/hosts-file.ts';
 import { JobReport } from './job-report.ts';
 import type { JobSummary } from './job-report.ts';
 import { makeFolder } from './make-folder.ts';
@@ -28,6 +29,8 @@ export interface OpenJobOptions {
   resultsMode?: ResultsMode;
   /** Called once the journal exists, before `job-start` (live subscribers). */
   onJournal?: (journal: Journal, results: ResultsFolder) => void;
+  /** The job's hosts: their resolved list goes to `hosts.json` (owner-only) when hosts were given. */
+  hosts?: HostBook;
 }
 
 /** Make a job's journal and results folder, and journal its `job-start`. */
@@ -49,6 +52,8 @@ export function openJob(options: OpenJobOptions): JobFiles {
     );
   }
   const report = new JobReport(journal, results.root, (name, text) => results.writeFile(name, text));
+  const hosts = options.hosts?.record();
+  if (hosts) results.writeFile('hosts.json', JSON.stringify(hosts, null, 2) + '\n');
   options.onJournal?.(journal, results);
   journal.emit({
     kind: 'job-start',

@@ -6,16 +6,64 @@ import { parseHostSpec } from '../transport/index.ts';
 import type { HostSpec } from '../transport/transport.ts';
 import { expandVariables } from './expand-vars.ts';
 
-/** The named hosts of a run: from a hosts file, else every reference is itself a host spec or an ssh alias. */
+/**
+ * The named hosts of a run, from a hosts file or an Ansible inventory (with its groups); any other reference
+ * is itself a host spec or an ssh alias.
+ */
 export class HostBook {
   private readonly named: Map<string, HostSpec>;
+  private readonly groupMembers: Map<string, string[]>;
+  private readonly origin: HostsOrigin | undefined;
 
-  constructor(named: Map<string, HostSpec> = new Map()) {
+  constructor(
+    named: Map<string, HostSpec> = new Map(),
+    groups: Map<string, string[]> = new Map(),
+    origin?: HostsOrigin,
+  ) {
     this.named = named;
+    this.groupMembers = groups;
+    this.origin = origin;
+  }
+
+  /**
+   * The resolved host list as written to the job's `hosts.json`: where it came from, each host's spec and
+   * groups, and the names of inventory variables not used; undefined when no hosts were given. No secret is
+   * in it (a key is named by its file, a password never read).
+   */
+  record(): Record<string, unknown> | undefined {
+    if (!this.origin) return undefined;
+    return {
+      source: this.origin.source,
+      hosts: [...this.named.values()].map((spec) => ({
+        ...spec,
+        groups: this.groups().filter(
+          (group) => group !== 'all' && this.groupMembers.get(group)!.includes(spec.name),
+        ),
+        ...(this.origin?.ignored?.[spec.name]?.length ? { ignored: this.origin.ignored[spec.name] } : {}),
+      })),
+      groups: Object.fromEntries(this.groupMembers),
+    };
   }
 
   names(): string[] {
     return [...this.named.keys()];
+  }
+
+  /** The names of the host groups (an inventory's groups; a hosts file has none). */
+  groups(): string[] {
+    return [...this.groupMembers.keys()];
+  }
+
+  /** The hosts of a group, children's included, in inventory order: open a stream on each, group the streams. */
+  group(name: string): string[] {
+    const members = this.groupMembers.get(name);
+    if (!members)
+      throw new BatonError(
+        'GROUP_UNKNOWN',
+        `no host group ${name}${this.groupMembers.size > 0 ? ` (groups: ${this.groups().join(', ')})` : ''}`,
+        { group: name },
+      );
+    return [...members];
   }
 
   list(): HostSpec[] {
@@ -30,6 +78,12 @@ export class HostBook {
   resolve(reference: string): HostSpec {
     return this.named.get(reference) ?? parseHostSpec(reference, reference);
   }
+}
+
+/** Where a book's hosts came from (`hosts.json`): the file or `ansible://PATTERN`, and unused variables per host. */
+export interface HostsOrigin {
+  source: string;
+  ignored?: Record<string, string[]>;
 }
 
 const OPTION_KEYS = [
@@ -102,7 +156,7 @@ export function parseHostsFile(
     const context = { file, line, home: env.HOME || homedir() };
     named.set(name, applyOptions(parsed, options, context));
   });
-  return new HostBook(named);
+  return new HostBook(named, new Map(), { source: file });
 }
 
 export function readHostsFile(path: string, env?: Record<string, string | undefined>): HostBook {

@@ -60,6 +60,7 @@ export async function runJob(options: RunJobOptions): Promise<JobSummary> {
     command: options.command ?? 'run',
     argv: options.scenarios,
     onJournal: options.onJournal,
+    hosts: options.hosts,
   });
   const { journal, results, report } = job;
   const signal = options.signal ?? new AbortController().signal;

@@ -40,6 +40,7 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
     cwd: options.cwd,
     command: 'replay',
     argv: [script.file],
+    hosts: options.hosts,
   });
   const { journal, results, report } = job;
   const name = basename(script.file).replace(/\.baton$/, '');

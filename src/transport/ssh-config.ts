@@ -135,7 +135,7 @@ function resolveOne(
   ).map(expand);
   const strict = first(computed.stricthostkeychecking)?.toLowerCase();
   const timeoutSeconds = Number(first(computed.connecttimeout));
-  const proxyJump = first(computed.proxyjump);
+  const proxyJump = spec.proxyJump ?? first(computed.proxyjump);
   const jumps =
     proxyJump === undefined || proxyJump.toLowerCase() === 'none'
       ? []

@@ -13,6 +13,8 @@ export type HostSpec =
       identityFiles?: string[];
       knownHostsFile?: string;
       acceptUnknownHostKey?: boolean;
+      /** Jump hosts, as ssh_config's ProxyJump (`[user@]host[:port]`, comma-separated); overrides the config's. */
+      proxyJump?: string;
       /** Ask for a pseudo-terminal on the stream's shell channel (interactive attach). */
       pty?: boolean;
       /** Connection settings of this host (hosts file `max_channels=`, `connect_timeout=`, `keepalive=`, `retries=`). */

@@ -160,3 +160,27 @@ test('the real binary exits 0 on a good tree and 2 with a position, never a stac
     t.notRegex(bad.stderr, /\n\s+at /, file);
   }
 });
+
+/** `baton variants ARGS` in a real pseudo-terminal (util-linux `script`): its raw output, escapes included. */
+function onTerminal(argv: string[], env: Record<string, string | undefined>): string {
+  const command = [process.execPath, bin, 'variants', ...argv].map((word) => `'${word}'`).join(' ');
+  const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+    cwd: directory,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', ...env },
+  });
+  if (result.status !== 0) throw new Error(`script failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+(hasScript ? test : test.skip)('colours on a terminal only: never under CI=true or NO_COLOR', (t) => {
+  t.true(onTerminal(['sleep.yaml'], {}).includes('\x1b['), 'a terminal gets colours');
+  for (const env of [{ CI: 'true' }, { CI: '1' }, { NO_COLOR: '1' }]) {
+    const output = onTerminal(['sleep.yaml'], env);
+    t.true(output.includes('run-short-beaf'), JSON.stringify(env));
+    t.false(output.includes('\x1b['), JSON.stringify(env));
+  }
+  t.true(onTerminal(['sleep.yaml'], { CI: 'false' }).includes('\x1b['), 'CI=false is not CI');
+});

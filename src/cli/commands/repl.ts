@@ -4,7 +4,8 @@ import { Controller } from '../../controller/controller.ts';
 import { EXIT } from '../../errors.ts';
 import { Journal } from '../../journal/journal.ts';
 import { ResultsFolder } from '../../report/results-folder.ts';
-import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
+import { readHosts } from '../../hosts/read-hosts.ts';
+import { HostBook } from '../../scenario/hosts-file.ts';
 import { sha256 } from '../../session/parse.ts';
 import { Recorder } from '../../session/recorder.ts';
 import { runRepl } from '../../session/repl.ts';
@@ -19,7 +20,7 @@ const USAGE = [
   '  A line-mode console: type the commands of a session script (help lists them), one step a line;',
   '  Tab completes command words, streams, groups, hosts and barriers; input may be piped in.',
   '  --record FILE       write the session as a script while it runs (each line appended and flushed)',
-  '  --hosts FILE        named hosts, one `NAME = SPEC` a line',
+  '  --hosts FILE        named hosts, one `NAME = SPEC` a line, or an Ansible inventory, or ansible://PATTERN',
   '  --variants FILE     a variant tree for `variant ID|FILTER`',
   '  --results DIR       where the job folder is made (default: results)',
 ].join('\n');
@@ -50,7 +51,7 @@ export const replCommand: Command = {
       },
       false,
     );
-    const hosts = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : new HostBook();
+    const hosts = values.hosts ? readHosts(values.hosts, { cwd: io.cwd, env: io.env }) : new HostBook();
     const book = variantBook({
       files: (values.variants ?? []).map((path) => resolve(io.cwd, path)),
       cwd: io.cwd,

@@ -5,7 +5,8 @@ import type { ExitCode } from '../../errors.ts';
 import { junitXml } from '../../report/junit.ts';
 import { summaryLine } from '../../report/job-report.ts';
 import type { JobSummary } from '../../report/job-report.ts';
-import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
+import { readHosts } from '../../hosts/read-hosts.ts';
+import { HostBook } from '../../scenario/hosts-file.ts';
 import { jobExitCode } from '../../report/job-files.ts';
 import { formatDiagnostic } from '../../session/diagnostics.ts';
 import type { Diagnostic } from '../../session/diagnostics.ts';
@@ -23,7 +24,7 @@ const USAGE = [
   '',
   '  SCRIPT              a session script (`# baton session 1`), recorded with `baton repl --record`',
   '  --headless          no terminal needed (the default off a terminal and under CI=true)',
-  '  --hosts FILE        named hosts, one `NAME = SPEC` a line',
+  '  --hosts FILE        named hosts, one `NAME = SPEC` a line, or an Ansible inventory, or ansible://PATTERN',
   '  --junit FILE        JUnit XML of every script: one test case per unit (per variant of a `for variant` loop)',
   '  --json FILE         the results of every script as JSON',
   '  --check             validate the scripts without running them: syntax, hosts, streams, variants, files',
@@ -122,7 +123,7 @@ export const replayCommand: Command = {
       writeLine(io.stdout, `${scripts.length} script${scripts.length === 1 ? '' : 's'} checked: no problems`);
       return EXIT.ok;
     }
-    const hosts = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : new HostBook();
+    const hosts = values.hosts ? readHosts(values.hosts, { cwd: io.cwd, env: io.env }) : new HostBook();
     const printer = replayPrinter(io, { github });
     const summaries: JobSummary[] = [];
     for (const [index, script] of scripts.entries()) {

@@ -11,7 +11,8 @@ import type { ResultsFolder } from '../../report/results-folder.ts';
 import { OWNER_ONLY, parseResultsMode } from '../../report/results-mode.ts';
 import type { ResultsMode } from '../../report/results-mode.ts';
 import { TaskIndex } from '../../report/task-index.ts';
-import { HostBook, readHostsFile } from '../../scenario/hosts-file.ts';
+import { readHosts } from '../../hosts/read-hosts.ts';
+import { HostBook } from '../../scenario/hosts-file.ts';
 import { runJob } from '../../scenario/runner.ts';
 import type { CliIO, Command } from '../command.ts';
 import { parseOptions, usageError, writeLine } from '../command.ts';
@@ -24,7 +25,8 @@ const USAGE = [
   '                 [--junit PATH] [--json PATH]',
   '',
   '  SCENARIO            a TypeScript module exporting a scenario function (default export)',
-  '  --hosts FILE        named hosts, one `NAME = SPEC [key=value]...` a line (local, pty, ssh://user@host:port)',
+  '  --hosts FILE        named hosts, one `NAME = SPEC [key=value]...` a line (local, pty, ssh://user@host:port),',
+  '                      or an Ansible inventory (INI or YAML), or ansible://PATTERN (see README, Hosts)',
   '  --variants FILE     a YAML multiplex tree: the scenario runs once per selected variant',
   '  --filter-only PATH  keep only these branches of the tree (globs * and ** allowed)',
   '  --filter-out PATH   drop these branches',
@@ -71,7 +73,7 @@ export const runCommand: Command = {
         );
     }
     const mode = values['results-mode'] ? parseResultsMode(values['results-mode']) : OWNER_ONLY;
-    const hosts = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : new HostBook();
+    const hosts = values.hosts ? readHosts(values.hosts, { cwd: io.cwd, env: io.env }) : new HostBook();
     const variants = variantSource(
       {
         files: values.variants ?? [],

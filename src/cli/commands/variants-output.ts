@@ -45,14 +45,20 @@ export class OutputWriter {
   }
 }
 
-/** Whether to draw on the terminal: stderr is a TTY and not CI. */
-export function interactive(io: CliIO): boolean {
-  return io.stderr.isTTY === true && io.env.CI !== 'true' && io.env.CI !== '1';
+/** Whether CI is set (`CI=true`, `CI=1`, any value but empty, `false` and `0`): output is then plain. */
+export function underCi(env: CliIO['env']): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 }
 
-/** Bold/dim when stdout is a terminal and NO_COLOR is unset. */
+/** Whether to draw on the terminal: stderr is a TTY and not CI. */
+export function interactive(io: CliIO): boolean {
+  return io.stderr.isTTY === true && !underCi(io.env);
+}
+
+/** Bold/dim when stdout is a terminal, not under CI, and NO_COLOR is unset or empty (no-color.org). */
 export function colours(io: CliIO): { id: (text: string) => string; dim: (text: string) => string } {
-  const enabled = io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const enabled = io.stdout.isTTY === true && !underCi(io.env) && !io.env.NO_COLOR;
   return {
     id: (text) => (enabled ? `\x1b[1m${text}\x1b[22m` : text),
     dim: (text) => (enabled ? `\x1b[2m${text}\x1b[22m` : text),
