@@ -8,7 +8,7 @@ import { HostBook } from '../scenario/hosts-file.ts';
 import { startJobSyncServer } from '../sync/job.ts';
 import type { JobSyncServer } from '../sync/job.ts';
 import { replayScript } from './replay.ts';
-import type { ReplayHooks, UnitOutcome } from './replay.ts';
+import type { ReplayHooks, StepGate, UnitOutcome } from './replay.ts';
 import type { Script } from './script.ts';
 import { secretEnv } from './variables.ts';
 import type { VariantBook } from './variants.ts';
@@ -26,6 +26,8 @@ export interface ReplayJobOptions {
   signal?: AbortSignal;
   /** Progress: each finished step and unit. */
   hooks?: ReplayHooks;
+  /** `--step` and `--until`: asked before each step. */
+  gate?: StepGate;
   onUnitResult?: (result: VariantResult, outcome: UnitOutcome) => void;
 }
 
@@ -97,6 +99,7 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
       variantsFor: (filter) => options.variants.matching(filter),
       displayName: options.displayName,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.gate ? { gate: options.gate } : {}),
       hooks,
     });
   } catch (error) {
