@@ -157,7 +157,9 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     options.hooks?.unitStart?.('setup', undefined);
     finish('setup', undefined, firstFailure, failure);
   }
-  if (interrupted()) await cancelTasks(controller);
+  // Teardown mode: the interrupted work is given up (tasks cancelled, barrier waits ended, busy units given
+  // back) so that `finally` paces on its own steps only.
+  if (interrupted()) await controller.abandon('INTERRUPTED', 'interrupted: running finally');
   if (script.finally.length > 0) {
     firstFailure = controller.failureCount;
     const teardown = await runItems(script.finally, true);
@@ -173,12 +175,4 @@ function openStreams(controller: Controller): string[] {
   return Object.values(controller.snapshot().streams)
     .filter((stream) => stream.state !== 'closed' && stream.state !== 'lost')
     .map((stream) => stream.name);
-}
-
-// After an interruption, the tasks still queued or running are cancelled so that `finally` does not wait on them.
-async function cancelTasks(controller: Controller): Promise<void> {
-  const tasks = Object.values(controller.snapshot().tasks).filter(
-    (task) => task.state === 'queued' || task.state === 'running',
-  );
-  await Promise.allSettled(tasks.map((task) => controller.execute({ kind: 'cancel', task: task.id })));
 }
