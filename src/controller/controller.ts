@@ -66,6 +66,9 @@ export interface CommandResults {
 
 const API: CommandSource = { kind: 'api' };
 
+/** A prompt that asks for a secret, at the end of a terminal's output. */
+const SECRET_PROMPT = /(password|passphrase|passcode|\bpin\b)[^\n]*:\s*$/i;
+
 /**
  * The one owner of a job's streams. Everything that acts on them is a `Command`, journalled as a `command`
  * event before it runs and closed by a `command-end` event with its outcome; state is the reducer's fold of
@@ -151,6 +154,11 @@ export class Controller {
     command: C,
     source: CommandSource = API,
   ): Promise<CommandResults[C['kind']]> {
+    if (command.kind === 'send' && command.secret !== true && this.atSecretPrompt(command.target)) {
+      // Typed at an echo-off prompt (S1): a secret from here on, in the journal and everything written from it.
+      this.journal.redact([command.text]);
+      command = { ...command, secret: true };
+    }
     const { end } = this.begin(command, source);
     try {
       const result = (await this.run(command)) as CommandResults[C['kind']];
@@ -346,6 +354,23 @@ export class Controller {
     const stream = this.streams.ownerOf(id);
     if (!stream) throw new BatonError('TASK_UNKNOWN', `no task ${id}: no stream owns it`, { task: id });
     await stream.cancel(id);
+  }
+
+  // Whether a stream of the target shows a password prompt: its terminal has echo off, or (where the
+  // transport cannot tell, ssh) the output of its running task ends in a prompt naming a password.
+  private atSecretPrompt(target: string): boolean {
+    let streams: Stream[];
+    try {
+      streams = this.streams.resolve(target);
+    } catch {
+      return false;
+    }
+    return streams.some((stream) => {
+      const echoOff = stream.terminal?.echoOff();
+      if (echoOff !== undefined) return echoOff;
+      const task = this.state.tasks[this.state.streams[stream.name]?.running ?? ''];
+      return task !== undefined && SECRET_PROMPT.test(task.stdout.slice(-200));
+    });
   }
 
   private terminalOf(stream: Stream) {

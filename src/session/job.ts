@@ -10,6 +10,7 @@ import type { JobSyncServer } from '../sync/job.ts';
 import { replayScript } from './replay.ts';
 import type { ReplayHooks, StepGate, UnitOutcome } from './replay.ts';
 import type { Script } from './script.ts';
+import { secretParamValues } from '../journal/redact.ts';
 import { secretEnv } from './variables.ts';
 import type { VariantBook } from './variants.ts';
 
@@ -44,6 +45,13 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
     argv: [script.file],
   });
   const { journal, results, report } = job;
+  // S2: the script's secrets and the values of secret-named params never reach a file.
+  journal.redact(script.secrets.flatMap((secret) => options.env[secret] ?? []));
+  try {
+    journal.redact(options.variants.matching([]).flatMap((variant) => secretParamValues(variant.values)));
+  } catch {
+    // A tree that cannot be read fails where the replay selects from it, with its own code.
+  }
   const name = basename(script.file).replace(/\.baton$/, '');
   let sync: JobSyncServer | undefined;
   let controller: Controller | undefined;

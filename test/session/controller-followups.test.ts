@@ -40,7 +40,7 @@ async function waitForOutput(
 test('a step that times out gives its busy units back: finally paces on its own work and passes', async (t) => {
   const { path } = scriptFile([
     '# baton session 1',
-    '# timeout=1s',
+    '# timeout=3s',
     'open a on local',
     'open b on local',
     'barrier never 3',
