@@ -15,6 +15,7 @@ import type { Script } from '../../session/script.ts';
 import { variantBook } from '../../session/variants.ts';
 import type { Command } from '../command.ts';
 import { parseOptions, usageError, writeLine } from '../command.ts';
+import { checkHosts } from '../../session/check-hosts.ts';
 import { replayGate, untilPoint } from '../../session/gate.ts';
 import { replayControl, terminalAsk } from './replay-control.ts';
 import { replayPrinter } from './replay-output.ts';
@@ -29,7 +30,8 @@ const USAGE = [
   '  --hosts FILE        named hosts, one `NAME = SPEC` a line',
   '  --junit FILE        JUnit XML of every script: one test case per unit (per variant of a `for variant` loop)',
   '  --json FILE         the results of every script as JSON',
-  '  --check             validate the scripts without running them: syntax, hosts, streams, variants, files',
+  '  --check             validate the scripts without running them: syntax, streams, variants, files, and',
+  '                      that each host resolves and answers (connected to, no block run; exit 3 if not)',
   '  --strict            warnings are errors',
   '  --step              on a terminal: pause before each step (Enter runs it, c runs to the end, q stops)',
   '  --until POINT       stop before the step at LINE (of the script), FILE:LINE or @stepN; on a terminal,',
@@ -135,11 +137,28 @@ export const replayCommand: Command = {
     const untilPoints = scripts.map((script) =>
       until === undefined ? undefined : untilPoint(until, script, displayName),
     );
+    const hosts = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : new HostBook();
     if (values.check) {
-      writeLine(io.stdout, `${scripts.length} script${scripts.length === 1 ? '' : 's'} checked: no problems`);
+      // The hosts answer: each is connected to once, no block run; a host that does not is exit 3.
+      const checks = await checkHosts(scripts, hosts, io.cwd);
+      for (const check of checks) {
+        const where = `${displayName(check.step.file)}:${check.step.line}`;
+        if (check.error)
+          writeLine(
+            io.stderr,
+            `${where}: host ${check.host} did not answer: ${check.error.message} [${check.error.code}]`,
+          );
+        else writeLine(io.stdout, `host ${check.host}${check.pty ? ' (pty)' : ''}: answers`);
+      }
+      const failed = checks.filter((check) => check.error).length;
+      const noun = `${scripts.length} script${scripts.length === 1 ? '' : 's'}`;
+      if (failed > 0) {
+        writeLine(io.stderr, `${noun} checked: ${failed} host${failed === 1 ? '' : 's'} did not answer`);
+        return EXIT.environment;
+      }
+      writeLine(io.stdout, `${noun} checked: no problems`);
       return EXIT.ok;
     }
-    const hosts = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : new HostBook();
     const printer = replayPrinter(io, { github });
     const summaries: JobSummary[] = [];
     const pauses = control.terminal ? terminalAsk(io) : undefined;
