@@ -7,6 +7,7 @@ import type { JobSummary, VariantResult } from '../report/job-report.ts';
 import { HostBook } from '../scenario/hosts-file.ts';
 import { startJobSyncServer } from '../sync/job.ts';
 import type { JobSyncServer } from '../sync/job.ts';
+import { writeCasts } from './cast.ts';
 import { replayScript } from './replay.ts';
 import type { ReplayHooks, StepGate, UnitOutcome } from './replay.ts';
 import type { Script } from './script.ts';
@@ -122,8 +123,15 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
     await controller?.dispose();
     await sync?.close();
   }
-  return endJob(job, {
+  const summary = endJob(job, {
     interrupted: options.signal?.aborted === true,
     ...(failedWith === undefined ? {} : { failedWith }),
   });
+  // P4: the transcripts of the job's streams, from its journal now on disk.
+  try {
+    writeCasts(summary.resultsDir, options.env);
+  } catch {
+    // A journal that cannot be read back leaves no casts; the job's results stand.
+  }
+  return summary;
 }
