@@ -24,6 +24,8 @@ export class BarrierDesk {
   private readonly busy: BusyCount;
   private readonly journal: Journal;
   private readonly waits = new Set<(error: BatonError) => void>();
+  /** Codes of the errors `interrupt` ends a wait with: the controller leaves the barrier then. */
+  private readonly stopCodes = new Set<string>(['INTERRUPTED', 'SESSION_STEP_TIMEOUT']);
 
   constructor(sync: JobSyncServer | undefined, busy: BusyCount, journal: Journal) {
     this.sync = sync;
@@ -53,7 +55,7 @@ export class BarrierDesk {
       const go = await Promise.race([waiting, stopped]);
       return { gen: go.gen, members: go.members, release: go };
     } catch (error) {
-      if (error instanceof BatonError && error.code === 'INTERRUPTED')
+      if (error instanceof BatonError && this.stopCodes.has(error.code))
         await client.cancel(name).catch(() => undefined);
       throw error;
     } finally {
@@ -97,10 +99,9 @@ export class BarrierDesk {
       .finally(release);
   }
 
-  /** End every wait of the controller with INTERRUPTED. */
-  interrupt(): void {
-    for (const stop of this.waits)
-      stop(new BatonError('INTERRUPTED', 'interrupted while waiting at a barrier'));
+  /** End every wait of the controller with INTERRUPTED (or the error given). */
+  interrupt(error = new BatonError('INTERRUPTED', 'interrupted while waiting at a barrier')): void {
+    for (const stop of this.waits) stop(error);
   }
 
   private server(): JobSyncServer {

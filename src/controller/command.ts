@@ -21,7 +21,14 @@ export type Command =
   | { kind: 'group'; name: string; streams: string[] }
   | (TaskCommand & { kind: 'bg' })
   | (TaskCommand & { kind: 'fg' })
-  | { kind: 'send'; target: string; text: string; secret?: boolean }
+  | {
+      kind: 'send';
+      target: string;
+      text: string;
+      /** The text is a secret: the journal shows `shown` (its `${secret:NAME}` form) or `(secret)` instead. */
+      secret?: boolean;
+      shown?: string;
+    }
   | { kind: 'resize'; stream: string; cols: number; rows: number }
   | { kind: 'barrier'; name: string; count: number; timeoutMs?: number }
   | { kind: 'hold'; barrier?: string; all?: boolean }

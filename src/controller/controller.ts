@@ -1,5 +1,5 @@
 import { BatonError } from '../errors.ts';
-import type { CommandSource, FailureReport, JournalEvent } from '../journal/events.ts';
+import type { CommandSource, EventOf, FailureReport, JournalEvent } from '../journal/events.ts';
 import type { Disposable, Journal } from '../journal/journal.ts';
 import type { ResultsFolder } from '../report/results-folder.ts';
 import { HostBook } from '../scenario/hosts-file.ts';
@@ -65,6 +65,9 @@ export interface CommandResults {
 }
 
 const API: CommandSource = { kind: 'api' };
+
+/** A prompt that asks for a secret, at the end of a terminal's output. */
+const SECRET_PROMPT = /(password|passphrase|passcode|\bpin\b)[^\n]*:\s*$/i;
 
 /**
  * The one owner of a job's streams. Everything that acts on them is a `Command`, journalled as a `command`
@@ -151,6 +154,11 @@ export class Controller {
     command: C,
     source: CommandSource = API,
   ): Promise<CommandResults[C['kind']]> {
+    if (command.kind === 'send' && command.secret !== true && this.atSecretPrompt(command.target)) {
+      // Typed at an echo-off prompt (S1): a secret from here on, in the journal and everything written from it.
+      this.journal.redact([command.text]);
+      command = { ...command, secret: true };
+    }
     const { end } = this.begin(command, source);
     try {
       const result = (await this.run(command)) as CommandResults[C['kind']];
@@ -187,6 +195,29 @@ export class Controller {
     end(undefined, { variant: variant.id });
   }
 
+  /**
+   * Give up the work in flight (a step that timed out, a replay interrupted before its `finally`): the
+   * controller's barrier waits end with `code`, queued and running tasks are cancelled, and every busy unit is
+   * given back, so that the next step paces on its own work only. Streams stay open.
+   */
+  async abandon(code: 'SESSION_STEP_TIMEOUT' | 'INTERRUPTED', why: string): Promise<void> {
+    this.barriers.interrupt(new BatonError(code, `${why}: the barrier wait was given up`));
+    // After a timeout only the tasks the step waits for; after an interruption every task (a bg server too).
+    const tasks = Object.values(this.state.tasks)
+      .filter((task) => task.state === 'queued' || task.state === 'running')
+      .filter((task) => code === 'INTERRUPTED' || this.taskUnits.has(task.id))
+      .map((task) => task.id);
+    const dropped = this.busyCount.dropAll();
+    this.taskUnits.clear();
+    this.journal.emit({
+      kind: 'log',
+      level: 'warn',
+      code,
+      message: `${why}: gave up ${dropped} busy unit${dropped === 1 ? '' : 's'} and cancels ${tasks.length} task${tasks.length === 1 ? '' : 's'}`,
+    });
+    await Promise.allSettled(tasks.map((task) => this.execute({ kind: 'cancel', task })));
+  }
+
   /** Close every stream, also those still opening; the controller can go on afterwards. */
   async closeStreams(): Promise<void> {
     await Promise.allSettled(this.streams.all().map((stream) => stream.close()));
@@ -205,7 +236,7 @@ export class Controller {
     const id = ++this.commandCount;
     const release = this.busyCount.take();
     const started = performance.now();
-    this.journal.emit({ kind: 'command', id, source, command: { ...command } });
+    this.journal.emit({ kind: 'command', id, source, command: journalled(command) });
     const end = (error: unknown, result?: Record<string, unknown>) => {
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       this.journal.emit({
@@ -325,6 +356,23 @@ export class Controller {
     await stream.cancel(id);
   }
 
+  // Whether a stream of the target shows a password prompt: its terminal has echo off, or (where the
+  // transport cannot tell, ssh) the output of its running task ends in a prompt naming a password.
+  private atSecretPrompt(target: string): boolean {
+    let streams: Stream[];
+    try {
+      streams = this.streams.resolve(target);
+    } catch {
+      return false;
+    }
+    return streams.some((stream) => {
+      const echoOff = stream.terminal?.echoOff();
+      if (echoOff !== undefined) return echoOff;
+      const task = this.state.tasks[this.state.streams[stream.name]?.running ?? ''];
+      return task !== undefined && SECRET_PROMPT.test(task.stdout.slice(-200));
+    });
+  }
+
   private terminalOf(stream: Stream) {
     const terminal = stream.terminal;
     if (!terminal)
@@ -370,4 +418,10 @@ export class Controller {
     this.barriers.interrupt();
     void this.closeStreams();
   }
+}
+
+// A command as the journal shows it: the text of a secret `send` never, its `${secret:NAME}` form instead.
+function journalled(command: Command): EventOf<'command'>['command'] {
+  if (command.kind !== 'send' || command.secret !== true) return { ...command };
+  return { ...command, text: command.shown ?? '(secret)' };
 }

@@ -1,5 +1,6 @@
 import { BatonError } from '../errors.ts';
 import type { Expectation } from './command.ts';
+import { outputSince } from './state.ts';
 import type { JobState, TaskView } from './state.ts';
 
 /** Check an expectation against the state; throws EXPECT_FAILED saying expected against actual. */
@@ -26,9 +27,10 @@ export function checkExpectation(state: JobState, expectation: Expectation): voi
         throw new BatonError('COMMAND_INVALID', `no mark named ${expectation.since}`, {
           mark: expectation.since,
         });
+      // Output events after the mark, also of tasks queued before it (a bg server printing later).
       const text = Object.values(state.tasks)
-        .filter((task) => task.stream === expectation.stream && task.queuedSeq > since)
-        .map((task) => task[expectation.fd])
+        .filter((task) => task.stream === expectation.stream && (task.endSeq ?? Infinity) > since)
+        .map((task) => outputSince(task, expectation.fd, since))
         .join('');
       const pattern = new RegExp(expectation.pattern, expectation.flags ?? 'm');
       if (!pattern.test(text))

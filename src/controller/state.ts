@@ -68,6 +68,13 @@ export interface TaskView {
   stderr: string;
   /** Set when the output kept is not all the output. */
   truncated?: boolean;
+  /** Characters of each fd ever printed (the kept text is the last of them). */
+  written: { stdout: number; stderr: number };
+  /**
+   * Where output chunks start, per fd, as flat pairs: the output event's seq, then its offset in all the
+   * characters written; pairs before the kept text are dropped but the one it starts in. For `since`.
+   */
+  starts: { stdout: number[]; stderr: number[] };
 }
 
 export type BarrierOutcome = 'open' | 'held' | 'go' | 'aborted' | 'timeout' | 'lost';
@@ -157,11 +164,7 @@ export function reduce(state: JobState, event: JournalEvent): JobState {
       break;
     case 'output': {
       const task = state.tasks[event.task];
-      if (task && event.encoding === undefined) {
-        const kept = task[event.fd] + event.data;
-        if (kept.length > OUTPUT_KEPT) task.truncated = true;
-        task[event.fd] = kept.length > OUTPUT_KEPT ? kept.slice(-OUTPUT_KEPT) : kept;
-      }
+      if (task && event.encoding === undefined) keepOutput(task, event.fd, event.data, event.seq);
       break;
     }
     case 'barrier':
@@ -257,12 +260,44 @@ function taskQueued(state: JobState, event: EventOf<'task-queued'>): void {
     queuedSeq: event.seq,
     stdout: '',
     stderr: '',
+    written: { stdout: 0, stderr: 0 },
+    starts: { stdout: [], stderr: [] },
   };
   const stream = state.streams[event.stream];
   if (stream) {
     stream.queue.push(event.task);
     stream.last = event.task;
   }
+}
+
+function keepOutput(task: TaskView, fd: 'stdout' | 'stderr', data: string, seq: number): void {
+  const starts = task.starts[fd];
+  starts.push(seq, task.written[fd]);
+  task.written[fd] += data.length;
+  const kept = task[fd] + data;
+  if (kept.length <= OUTPUT_KEPT) {
+    task[fd] = kept;
+    return;
+  }
+  task.truncated = true;
+  task[fd] = kept.slice(-OUTPUT_KEPT);
+  const keptFrom = task.written[fd] - OUTPUT_KEPT;
+  let drop = 0;
+  while (drop + 3 < starts.length && (starts[drop + 3] ?? 0) <= keptFrom) drop += 2;
+  if (drop > 0) starts.splice(0, drop);
+}
+
+/** The text a task printed on `fd` in output events after `seq` (as much of it as is kept). */
+export function outputSince(task: TaskView, fd: 'stdout' | 'stderr', seq: number): string {
+  const text = task[fd];
+  if (task.queuedSeq > seq) return text;
+  const starts = task.starts[fd];
+  for (let index = 0; index < starts.length; index += 2) {
+    if ((starts[index] ?? 0) <= seq) continue;
+    const keptFrom = task.written[fd] - text.length;
+    return text.slice(Math.max(0, (starts[index + 1] ?? 0) - keptFrom));
+  }
+  return '';
 }
 
 function taskEnded(state: JobState, event: EventOf<'task-end'>): void {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { JournalEvent, JournalEventBody, JournalHeader } from './events.ts';
 import { JOURNAL_FORMAT } from './events.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { Redactor } from './redact.ts';
 
 export type Subscriber = (event: JournalEvent) => void;
 
@@ -47,6 +48,7 @@ export class Journal {
   private dispatching = false;
   /** Failures of subscribers during one dispatch, journalled once every subscriber has the event. */
   private readonly subscriberFailures: unknown[] = [];
+  private readonly redactor = new Redactor();
 
   constructor(options: JournalOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -65,12 +67,18 @@ export class Journal {
     return this.seq;
   }
 
+  /** Secret values (S2): from now on every event has them replaced before anyone sees it. */
+  redact(values: Iterable<string>): void {
+    this.redactor.add(values);
+  }
+
   /**
    * Stamp and dispatch an event. Outside a dispatch every subscriber has it when `emit` returns; from inside a
    * subscriber it is dispatched right after the event being dispatched (its `seq` is already assigned).
    */
   emit<B extends JournalEventBody>(body: B): B & { seq: number; t: number } {
-    const event = { ...body, seq: ++this.seq, t: roundMs(this.now() - this.origin) };
+    const clean = this.redactor.empty ? body : this.redactor.deep(body);
+    const event = { ...clean, seq: ++this.seq, t: roundMs(this.now() - this.origin) };
     this.keep(event);
     this.queue.push(event);
     if (!this.dispatching) this.drain();

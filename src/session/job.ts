@@ -7,9 +7,11 @@ import type { JobSummary, VariantResult } from '../report/job-report.ts';
 import { HostBook } from '../scenario/hosts-file.ts';
 import { startJobSyncServer } from '../sync/job.ts';
 import type { JobSyncServer } from '../sync/job.ts';
+import { writeCasts } from './cast.ts';
 import { replayScript } from './replay.ts';
-import type { ReplayHooks, UnitOutcome } from './replay.ts';
+import type { ReplayHooks, StepGate, UnitOutcome } from './replay.ts';
 import type { Script } from './script.ts';
+import { secretParamValues } from '../journal/redact.ts';
 import { secretEnv } from './variables.ts';
 import type { VariantBook } from './variants.ts';
 
@@ -26,6 +28,8 @@ export interface ReplayJobOptions {
   signal?: AbortSignal;
   /** Progress: each finished step and unit. */
   hooks?: ReplayHooks;
+  /** `--step` and `--until`: asked before each step. */
+  gate?: StepGate;
   onUnitResult?: (result: VariantResult, outcome: UnitOutcome) => void;
 }
 
@@ -43,6 +47,13 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
     hosts: options.hosts,
   });
   const { journal, results, report } = job;
+  // S2: the script's secrets and the values of secret-named params never reach a file.
+  journal.redact(script.secrets.flatMap((secret) => options.env[secret] ?? []));
+  try {
+    journal.redact(options.variants.matching([]).flatMap((variant) => secretParamValues(variant.values)));
+  } catch {
+    // A tree that cannot be read fails where the replay selects from it, with its own code.
+  }
   const name = basename(script.file).replace(/\.baton$/, '');
   let sync: JobSyncServer | undefined;
   let controller: Controller | undefined;
@@ -98,6 +109,7 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
       variantsFor: (filter) => options.variants.matching(filter),
       displayName: options.displayName,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.gate ? { gate: options.gate } : {}),
       hooks,
     });
   } catch (error) {
@@ -112,8 +124,15 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
     await controller?.dispose();
     await sync?.close();
   }
-  return endJob(job, {
+  const summary = endJob(job, {
     interrupted: options.signal?.aborted === true,
     ...(failedWith === undefined ? {} : { failedWith }),
   });
+  // P4: the transcripts of the job's streams, from its journal now on disk.
+  try {
+    writeCasts(summary.resultsDir, options.env);
+  } catch {
+    // A journal that cannot be read back leaves no casts; the job's results stand.
+  }
+  return summary;
 }

@@ -41,7 +41,7 @@ export class Recorder implements Disposable {
       ]);
     this.subscription = journal.subscribe((event) => {
       if (event.kind === 'command' && event.source.kind === 'console' && this.typedLines.length > 0) {
-        this.pending.set(event.id, this.typedLines);
+        this.pending.set(event.id, secretForm(event.command, this.typedLines));
         this.typedLines = [];
       } else if (event.kind === 'command-end') {
         const lines = this.pending.get(event.id);
@@ -75,4 +75,25 @@ export class Recorder implements Disposable {
     this.subscription.dispose();
     closeSync(this.fd);
   }
+}
+
+/**
+ * The lines of a `send` the controller found secret (typed at an echo-off prompt, S1) as a script keeps them:
+ * `send --secret NAME TARGET`, NAME from the target, its value read from the environment at replay.
+ */
+function secretForm(command: { kind: string } & Record<string, unknown>, lines: string[]): string[] {
+  const typed = lines[0] ?? '';
+  if (
+    command.kind !== 'send' ||
+    command.secret !== true ||
+    /^\s*send\s+--secret\b/.test(typed) ||
+    typed.includes('${secret:')
+  )
+    return lines;
+  const target = String(command.target);
+  const name = `${target.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase()}_SECRET`;
+  return [
+    `# typed at an echo-off prompt of ${target}: replay takes it from \$${name}`,
+    `send --secret ${name} ${target}`,
+  ];
 }

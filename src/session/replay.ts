@@ -23,7 +23,12 @@ export interface UnitOutcome {
   text?: string[];
   failure?: StepFailure;
   interrupted: boolean;
+  /** The replay was stopped before this step (`--until`, or `q` while stepping): the steps after it did not run. */
+  stoppedAt?: Step;
 }
+
+/** Before a step: run it, or stop the replay there (the rest is skipped, `finally` still runs). */
+export type StepGate = (step: Step, number: number) => Promise<'run' | 'stop'> | 'run' | 'stop';
 
 export interface ReplayHooks {
   unitStart?(name: string, variant: ScenarioVariant | undefined): void;
@@ -44,6 +49,8 @@ export interface ReplayOptions {
   /** @default the header's `timeout`, else DEFAULT_STEP_TIMEOUT_MS */
   stepTimeoutMs?: number;
   hooks?: ReplayHooks;
+  /** Asked before each step outside `finally` (`--step`, `--until`). */
+  gate?: StepGate;
 }
 
 /**
@@ -68,19 +75,25 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
   };
   const outcomes: UnitOutcome[] = [];
   const interrupted = () => options.signal?.aborted === true;
+  let stoppedAt: Step | undefined;
+  const halted = () => interrupted() || stoppedAt !== undefined;
 
   // Run items until one fails; returns the failure.
-  const runItems = async (
-    items: readonly Item[],
-    signal: AbortSignal | undefined,
-  ): Promise<StepFailure | undefined> => {
+  const runItems = async (items: readonly Item[], teardown: boolean): Promise<StepFailure | undefined> => {
+    // Teardown runs also after an interruption: it is not given the signal, nor gated.
+    const signal = teardown ? undefined : options.signal;
     for (const item of items) {
       if (item.type === 'for') {
         await runLoop(item);
-        if (interrupted()) return undefined;
+        if (halted()) return undefined;
         continue;
       }
       const number = numbers.get(item.step) ?? 0;
+      if (!teardown && options.gate && (await options.gate(item.step, number)) === 'stop') {
+        stoppedAt = item.step;
+        return undefined;
+      }
+      if (!teardown && interrupted()) return undefined;
       const failure = await runStep(item.step, {
         controller,
         bindings,
@@ -102,7 +115,12 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     failure: StepFailure | undefined,
   ) => {
     const stopped = interrupted() || failure?.code === 'INTERRUPTED';
-    const outcome: UnitOutcome = { name, ...(variant ? { variant } : {}), interrupted: stopped };
+    const outcome: UnitOutcome = {
+      name,
+      ...(variant ? { variant } : {}),
+      interrupted: stopped,
+      ...(stoppedAt ? { stoppedAt } : {}),
+    };
     if (failure) {
       // Failures before the failed step were covered by its expectations: the root cause is looked for from it on.
       const from = Math.max(firstFailure, failure.failuresFrom);
@@ -115,12 +133,12 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
 
   const runLoop = async (loop: Extract<Item, { type: 'for' }>) => {
     for (const variant of options.variantsFor?.(loop.filter) ?? []) {
-      if (interrupted()) return;
+      if (halted()) return;
       options.hooks?.unitStart?.(variant.id, variant);
       controller.bind(variant);
       const before = openStreams(controller);
       const firstFailure = controller.failureCount;
-      const failure = await runItems(loop.body, options.signal);
+      const failure = await runItems(loop.body, false);
       // Streams the iteration opened are closed so that the next variant opens them anew.
       for (const stream of openStreams(controller))
         if (!before.includes(stream)) await controller.execute({ kind: 'close', stream });
@@ -133,17 +151,18 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
   controller.bind(defaultVariant());
   if (!hasLoops) options.hooks?.unitStart?.('default', undefined);
   let firstFailure = controller.failureCount;
-  const failure = await runItems(script.items, options.signal);
+  const failure = await runItems(script.items, false);
   if (!hasLoops) finish('default', undefined, firstFailure, failure);
   else if (failure) {
     options.hooks?.unitStart?.('setup', undefined);
     finish('setup', undefined, firstFailure, failure);
   }
-  if (interrupted()) await cancelTasks(controller);
+  // Teardown mode: the interrupted work is given up (tasks cancelled, barrier waits ended, busy units given
+  // back) so that `finally` paces on its own steps only.
+  if (interrupted()) await controller.abandon('INTERRUPTED', 'interrupted: running finally');
   if (script.finally.length > 0) {
     firstFailure = controller.failureCount;
-    // Teardown runs also after an interruption: it is not given the signal.
-    const teardown = await runItems(script.finally, undefined);
+    const teardown = await runItems(script.finally, true);
     if (teardown) {
       options.hooks?.unitStart?.('finally', undefined);
       finish('finally', undefined, firstFailure, teardown);
@@ -156,12 +175,4 @@ function openStreams(controller: Controller): string[] {
   return Object.values(controller.snapshot().streams)
     .filter((stream) => stream.state !== 'closed' && stream.state !== 'lost')
     .map((stream) => stream.name);
-}
-
-// After an interruption, the tasks still queued or running are cancelled so that `finally` does not wait on them.
-async function cancelTasks(controller: Controller): Promise<void> {
-  const tasks = Object.values(controller.snapshot().tasks).filter(
-    (task) => task.state === 'queued' || task.state === 'running',
-  );
-  await Promise.allSettled(tasks.map((task) => controller.execute({ kind: 'cancel', task: task.id })));
 }

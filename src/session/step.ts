@@ -78,11 +78,14 @@ export async function runStep(step: Step, context: StepContext): Promise<StepFai
     return fail('INTERRUPTED', 'interrupted during the step', {
       streams: involved(step, controller.snapshot()),
     });
-  if (ended === 'timeout')
+  if (ended === 'timeout') {
+    const busy = controller.busy();
+    await controller.abandon('SESSION_STEP_TIMEOUT', `step ${context.number} timed out`);
     return fail('SESSION_STEP_TIMEOUT', `the step did not end within ${context.timeoutMs} ms`, {
-      actual: `${controller.busy()} units of work still busy`,
+      actual: `${busy} units of work still busy`,
       streams: involved(step, controller.snapshot()),
     });
+  }
   for (const line of step.expects) {
     const expectation = withSince(line.expectation, mark);
     try {

@@ -104,7 +104,11 @@ export function bindCommand(command: Command, bindings: Bindings): Command {
     }
     case 'send': {
       const hasSecret = variablesIn(command.text).some((use) => use.space === 'secret');
-      return { ...command, text: expand(command.text, false), ...(hasSecret ? { secret: true } : {}) };
+      return {
+        ...command,
+        text: expand(command.text, false),
+        ...(hasSecret || command.secret ? { secret: true, shown: command.text } : {}),
+      };
     }
     case 'open':
       return { ...command, host: expand(command.host, false) };

@@ -7,6 +7,8 @@ export interface StreamTerminal {
   write(data: string | Buffer, options?: { secret?: boolean }): void;
   /** Change the terminal's size; journalled as a `resize` event. */
   resize(cols: number, rows: number): void;
+  /** Whether the terminal has echo off now (a password prompt); undefined when the transport cannot tell. */
+  echoOff(): boolean | undefined;
   /** Everything the terminal shows (commands' output and the shell's), as it arrives. */
   onData(listener: (chunk: Buffer) => void): Disposable;
 }
@@ -32,6 +34,7 @@ export function streamTerminal(stream: string, transport: Transport, journal: Jo
       transport.resize(cols, rows);
       journal.emit({ kind: 'resize', stream, cols, rows });
     },
+    echoOff: () => transport.echoOff?.(),
     onData: (listener) => transport.onData(listener),
   };
 }

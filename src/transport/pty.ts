@@ -3,7 +3,7 @@
  * A terminal merges stdout and stderr, so every byte of a command reaches onStdout and onStderr never fires;
  * line ends are the terminal's (`\r\n`). Commands keep the terminal as stdin, for blocks that need one.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { IPty } from '@lydell/node-pty';
@@ -174,6 +174,22 @@ export class PtyTransport implements Transport {
 
   resize(cols: number, rows: number): void {
     if (this.terminal && !this.stateCell.ended) this.terminal.resize(cols, rows);
+  }
+
+  /** The terminal's termios echo flag, read with `stty -F` on its slave device (Linux); undefined elsewhere. */
+  echoOff(): boolean | undefined {
+    const device = (this.terminal as { ptsName?: unknown } | undefined)?.ptsName;
+    if (typeof device !== 'string' || this.stateCell.ended) return undefined;
+    try {
+      const modes = execFileSync('stty', ['-F', device, '-a'], {
+        encoding: 'utf8',
+        timeout: 2000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      return /(^|\s)-echo(\s|$)/.test(modes);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The terminal's output without sentinel markers, inside commands or not (what a user attached would see). */

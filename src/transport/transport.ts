@@ -117,6 +117,8 @@ export interface Transport {
    */
   write(data: string | Buffer): void;
   resize(cols: number, rows: number): void;
+  /** Whether the terminal has echo off now (a password prompt); undefined when it cannot be told. */
+  echoOff?(): boolean | undefined;
   /** A terminal's whole output (commands and shell) without sentinel markers; silent without a terminal. */
   onData(listener: (chunk: Buffer) => void): Disposable;
   onStateChange(listener: (state: TransportState, cause?: Error) => void): Disposable;

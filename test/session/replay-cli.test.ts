@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli } from '../helpers/capture.ts';
 import { scriptFile } from './support.ts';
@@ -103,4 +103,19 @@ test('--strict turns warnings into errors: exit 2, nothing run', async (t) => {
   const strict = await runCli(['replay', '--check', '--strict', 'w.baton'], { cwd: dir });
   t.is(strict.code, 2);
   t.regex(strict.stderr, /^w\.baton:4:17: .*\[SESSION_VOLATILE_LITERAL\]/m);
+});
+
+test('--check connects to every host the scripts open streams on (no block run): exit 0, or 3 naming the host', async (t) => {
+  const { dir } = scriptFile(['# baton session 1', 'open a on local', 'fg a: touch ran'], 'good.baton');
+  const good = await runCli(['replay', '--check', 'good.baton'], { cwd: dir });
+  t.is(good.code, 0, good.stdout + good.stderr);
+  t.regex(good.stdout, /^host local: answers$/m);
+  writeFileSync(
+    join(dir, 'down.baton'),
+    ['# baton session 1', 'host gone = ssh://127.0.0.1:1', 'open a on local', 'open b on gone', ''].join('\n'),
+  );
+  const down = await runCli(['replay', '--check', 'down.baton'], { cwd: dir });
+  t.is(down.code, 3, down.stdout + down.stderr);
+  t.regex(down.stderr, /^down\.baton:4: host ssh:\/\/127\.0\.0\.1:1 did not answer: .*\[SSH_CONNECT_REFUSED\]$/m);
+  t.false(existsSync(join(dir, 'ran')));
 });

@@ -95,7 +95,7 @@ test('when a failure aborts a barrier, the report opens with the root cause and 
 });
 
 test('a step that does not end within its timeout fails with SESSION_STEP_TIMEOUT', async (t) => {
-  const { path } = scriptFile(['# baton session 1', '# timeout=300ms', 'open a on local', 'fg a: sleep 5']);
+  const { path } = scriptFile(['# baton session 1', '# timeout=3s', 'open a on local', 'fg a: sleep 30']);
   const job = await replayFile(path);
   t.teardown(job.close);
   t.like(job.outcomes[0], { failure: { code: 'SESSION_STEP_TIMEOUT', line: 4 } });

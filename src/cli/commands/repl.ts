@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { Controller } from '../../controller/controller.ts';
 import { EXIT } from '../../errors.ts';
+import { SECRET_PARAM, secretParamValues } from '../../journal/redact.ts';
 import { Journal } from '../../journal/journal.ts';
 import { ResultsFolder } from '../../report/results-folder.ts';
 import { readHosts } from '../../hosts/read-hosts.ts';
@@ -57,6 +58,12 @@ export const replCommand: Command = {
       cwd: io.cwd,
     });
     const journal = new Journal();
+    // S2: values of secret-named environment variables and params are redacted from everything written.
+    const secrets = Object.entries(io.env).flatMap(([key, value]) =>
+      SECRET_PARAM.test(key) && value ? [value] : [],
+    );
+    journal.redact(secrets);
+    journal.redact(book.matching([]).flatMap((variant) => secretParamValues(variant.values)));
     const results = new ResultsFolder(resolve(io.cwd, values.results ?? 'results'), journal);
     journal.emit({ kind: 'job-start', jobId: journal.header.jobId, command: 'repl', argv: args });
     const sync = await startJobSyncServer(journal);
@@ -76,10 +83,7 @@ export const replCommand: Command = {
               ? { variants: variantPins(values.variants, io.cwd, resolve(io.cwd, values.record)) }
               : {}),
           },
-          secrets: () =>
-            Object.entries(io.env).flatMap(([key, value]) =>
-              /pass|pwd|token|secret|key/i.test(key) && value ? [value] : [],
-            ),
+          secrets: () => secrets,
         })
       : undefined;
     try {

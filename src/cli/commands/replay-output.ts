@@ -14,6 +14,12 @@ export function replayPrinter(io: CliIO, options: { github: boolean }) {
     unitEnd(outcome) {
       const mark = outcome.interrupted ? 'INTERRUPTED' : outcome.error ? 'FAIL' : 'PASS';
       writeLine(io.stdout, `${mark} ${outcome.name}`);
+      const stopped = outcome.stoppedAt;
+      if (stopped)
+        writeLine(
+          io.stdout,
+          `stopped before ${stopped.file.split('/').pop() ?? stopped.file}:${stopped.line} ${stopped.text.split('\n')[0] ?? ''}: the steps after it did not run`,
+        );
       for (const line of outcome.text ?? []) writeLine(io.stdout, line);
       const failure = outcome.failure;
       if (options.github && failure && !outcome.interrupted) {

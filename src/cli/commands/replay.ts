@@ -16,10 +16,14 @@ import type { Script } from '../../session/script.ts';
 import { variantBook } from '../../session/variants.ts';
 import type { Command } from '../command.ts';
 import { parseOptions, usageError, writeLine } from '../command.ts';
+import { checkHosts } from '../../session/check-hosts.ts';
+import { replayGate, untilPoint } from '../../session/gate.ts';
+import { replayControl, terminalAsk } from './replay-control.ts';
 import { replayPrinter } from './replay-output.ts';
 
 const USAGE = [
   'baton replay SCRIPT... [--headless] [--hosts FILE] [--junit FILE] [--json FILE] [--check] [--strict]',
+  '                 [--step] [--until LINE|FILE:LINE|@stepN] [--repeat N] [--until-fail]',
   '                 [--variants FILE]... [--filter-only PATH]... [--filter-out PATH]... [--results DIR]',
   '',
   '  SCRIPT              a session script (`# baton session 1`), recorded with `baton repl --record`',
@@ -27,8 +31,14 @@ const USAGE = [
   '  --hosts FILE        named hosts, one `NAME = SPEC` a line, or an Ansible inventory, or ansible://PATTERN',
   '  --junit FILE        JUnit XML of every script: one test case per unit (per variant of a `for variant` loop)',
   '  --json FILE         the results of every script as JSON',
-  '  --check             validate the scripts without running them: syntax, hosts, streams, variants, files',
+  '  --check             validate the scripts without running them: syntax, streams, variants, files, and',
+  '                      that each host resolves and answers (connected to, no block run; exit 3 if not)',
   '  --strict            warnings are errors',
+  '  --step              on a terminal: pause before each step (Enter runs it, c runs to the end, q stops)',
+  '  --until POINT       stop before the step at LINE (of the script), FILE:LINE or @stepN; on a terminal,',
+  '                      pause there and step on; `finally` runs either way',
+  '  --repeat N          replay every script N times, each time a job of its own',
+  '  --until-fail        replay again until a replay fails (at most --repeat N times) and name that iteration',
   "  --variants FILE     a variant tree for `for variant` and `variant` (besides the script's own `variants`)",
   '  --filter-only PATH  keep only these branches of the tree; --filter-out PATH drops them',
   "  --results DIR       where each script's job folder is made (default: results)",
@@ -61,8 +71,13 @@ export const replayCommand: Command = {
       'filter-only': { type: 'string', multiple: true },
       'filter-out': { type: 'string', multiple: true },
       results: { type: 'string' },
+      step: { type: 'boolean' },
+      until: { type: 'string' },
+      repeat: { type: 'string' },
+      'until-fail': { type: 'boolean' },
     });
     if (positionals.length === 0) throw usageError('give at least one session script', 'replay');
+    const control = replayControl(values, io);
     const displayName = (path: string) => relative(io.cwd, path) || path;
     const github = io.env.GITHUB_ACTIONS === 'true';
     const scripts: Script[] = [];
@@ -119,29 +134,84 @@ export const replayCommand: Command = {
       writeLine(io.stderr, `${problems.length} problem${problems.length === 1 ? '' : 's'}: nothing run`);
       return EXIT.usage;
     }
+    const until = control.until;
+    const untilPoints = scripts.map((script) =>
+      until === undefined ? undefined : untilPoint(until, script, displayName),
+    );
+    const hosts = values.hosts ? readHosts(values.hosts, { cwd: io.cwd, env: io.env }) : new HostBook();
     if (values.check) {
-      writeLine(io.stdout, `${scripts.length} script${scripts.length === 1 ? '' : 's'} checked: no problems`);
+      // The hosts answer: each is connected to once, no block run; a host that does not is exit 3.
+      const checks = await checkHosts(scripts, hosts, io.cwd);
+      for (const check of checks) {
+        const where = `${displayName(check.step.file)}:${check.step.line}`;
+        if (check.error)
+          writeLine(
+            io.stderr,
+            `${where}: host ${check.host} did not answer: ${check.error.message} [${check.error.code}]`,
+          );
+        else writeLine(io.stdout, `host ${check.host}${check.pty ? ' (pty)' : ''}: answers`);
+      }
+      const failed = checks.filter((check) => check.error).length;
+      const noun = `${scripts.length} script${scripts.length === 1 ? '' : 's'}`;
+      if (failed > 0) {
+        writeLine(io.stderr, `${noun} checked: ${failed} host${failed === 1 ? '' : 's'} did not answer`);
+        return EXIT.environment;
+      }
+      writeLine(io.stdout, `${noun} checked: no problems`);
       return EXIT.ok;
     }
-    const hosts = values.hosts ? readHosts(values.hosts, { cwd: io.cwd, env: io.env }) : new HostBook();
     const printer = replayPrinter(io, { github });
     const summaries: JobSummary[] = [];
-    for (const [index, script] of scripts.entries()) {
-      if (io.signal?.aborted) break;
-      const summary = await replayJob({
-        script,
-        variants: books[index] ?? variantBook({ files: [], cwd: io.cwd }),
-        hosts,
-        env: io.env,
-        cwd: io.cwd,
-        displayName,
-        ...(values.results ? { resultsBase: values.results } : {}),
-        ...(io.signal ? { signal: io.signal } : {}),
-        hooks: printer.hooks,
-      });
-      summaries.push(summary);
-      writeLine(io.stdout, `results: ${summary.resultsDir}`);
+    const pauses = control.terminal ? terminalAsk(io) : undefined;
+    let failedAt: number | undefined;
+    let iteration = 0;
+    try {
+      while (iteration < control.iterations && !io.signal?.aborted && failedAt === undefined) {
+        iteration++;
+        if (control.counted)
+          writeLine(
+            io.stdout,
+            `iteration ${iteration}${Number.isFinite(control.iterations) ? `/${control.iterations}` : ''}`,
+          );
+        for (const [index, script] of scripts.entries()) {
+          if (io.signal?.aborted) break;
+          const point = untilPoints[index];
+          const gated = control.step || point !== undefined;
+          const summary = await replayJob({
+            script,
+            variants: books[index] ?? variantBook({ files: [], cwd: io.cwd }),
+            hosts,
+            env: io.env,
+            cwd: io.cwd,
+            displayName,
+            ...(values.results ? { resultsBase: values.results } : {}),
+            ...(io.signal ? { signal: io.signal } : {}),
+            ...(gated
+              ? {
+                  gate: replayGate({
+                    step: control.step,
+                    ...(point ? { until: point } : {}),
+                    ...(pauses ? { ask: pauses.ask } : {}),
+                  }),
+                }
+              : {}),
+            hooks: printer.hooks,
+          });
+          summaries.push(summary);
+          writeLine(io.stdout, `results: ${summary.resultsDir}`);
+          if (control.untilFail && summary.exitCode !== 0 && !io.signal?.aborted) failedAt = iteration;
+        }
+      }
+    } finally {
+      pauses?.close();
     }
+    if (control.untilFail && !io.signal?.aborted)
+      writeLine(
+        io.stdout,
+        failedAt === undefined
+          ? `no failure in ${iteration} iteration${iteration === 1 ? '' : 's'}`
+          : `failed at iteration ${failedAt}`,
+      );
     const all: JobSummary = {
       jobId: summaries.map((summary) => summary.jobId).join('+'),
       resultsDir: summaries[0]?.resultsDir ?? '',
