@@ -95,7 +95,11 @@ export async function uploadThroughShell(
   const said = collector();
   const result = await run({ command, ...said.request }, bytes);
   if (result.exitCode !== 0) {
-    throw copyFailed(label, `upload to ${remotePath}`, said.reason() || `exit ${result.exitCode ?? result.signal}`);
+    throw copyFailed(
+      label,
+      `upload to ${remotePath}`,
+      said.reason() || `exit ${result.exitCode ?? result.signal}`,
+    );
   }
   return true;
 }
@@ -145,7 +149,8 @@ export async function downloadThroughShell(
   if (result.exitCode !== 0) {
     throw copyFailed(label, `download ${remotePath}`, last || `exit ${result.exitCode ?? result.signal}`);
   }
-  if (localStatus !== 0) throw copyFailed(label, `download ${remotePath}`, `local tar exited with ${localStatus}`);
+  if (localStatus !== 0)
+    throw copyFailed(label, `download ${remotePath}`, `local tar exited with ${localStatus}`);
   await makeOwnerOnly(localPath);
   return true;
 }

@@ -119,7 +119,9 @@ export class ShellSession {
   run(request: ExecRequest, input?: Buffer): Execution {
     if (this.failure) return failedExecution(this.failure);
     if (input && this.options.terminal) {
-      return failedExecution(new BatonError('INTERNAL', `${this.options.label}: a terminal takes no input bytes`));
+      return failedExecution(
+        new BatonError('INTERNAL', `${this.options.label}: a terminal takes no input bytes`),
+      );
     }
     let text: string;
     try {

@@ -35,7 +35,10 @@ sshdTest.serial(
 
     await transport.upload(join(local, 'bytes.bin'), `${remote}/up/bytes.bin`);
     await transport.upload(join(local, 'folder'), `${remote}/up/folder`);
-    const listed = await run(transport, `cd ${remote}/up && ls -l bytes.bin | cut -c1-10 && cat folder/inner/note.txt folder/top.txt && cksum < bytes.bin`);
+    const listed = await run(
+      transport,
+      `cd ${remote}/up && ls -l bytes.bin | cut -c1-10 && cat folder/inner/note.txt folder/top.txt && cksum < bytes.bin`,
+    );
     t.is(listed.code, 0, listed.out);
     t.regex(listed.out, /^-rwxr-x--x\na note\ntop\n/);
 

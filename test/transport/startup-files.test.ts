@@ -16,7 +16,8 @@ import { optionalTier } from '../helpers/tier.ts';
 const privateHomeTest = optionalTier({
   name: 'sshd with a private home',
   requiredBy: 'BATON_TEST_SSHD',
-  probe: () => sshdUnavailableReason() ?? (process.getuid?.() === 0 ? undefined : 'a private home needs root'),
+  probe: () =>
+    sshdUnavailableReason() ?? (process.getuid?.() === 0 ? undefined : 'a private home needs root'),
 });
 
 const RC_BIN = '/opt/baton-rc-bin';
@@ -65,7 +66,11 @@ privateHomeTest(
     });
 
     await controller.execute({ kind: 'open', stream: 'a', host: 'h1' });
-    t.is(rc.runs(), 1, 'opening a stream starts one login shell (its channel), which bash makes source .bashrc');
+    t.is(
+      rc.runs(),
+      1,
+      'opening a stream starts one login shell (its channel), which bash makes source .bashrc',
+    );
     const [record] = await controller.execute({ kind: 'fg', target: 'a', block: SHOW });
     await controller.execute({ kind: 'fg', target: 'a', block: 'true' });
     const stdout = readFileSync(record.paths!.stdout, 'utf8');
