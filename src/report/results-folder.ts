@@ -47,6 +47,8 @@ export class ResultsFolder implements Disposable {
   private variantDir: string;
   /** Events in the journal file whose other files are still to be written, in order. */
   private readonly pending: JournalEvent[] = [];
+  /** job.log's lines of the flush under way, written with one write at its end. */
+  private jobLogLines = '';
   private flushScheduled = false;
   private readonly journal: Journal;
   private firstFailure: BatonError | undefined;
@@ -109,11 +111,19 @@ export class ResultsFolder implements Disposable {
   flush(): void {
     this.flushScheduled = false;
     for (const event of this.pending.splice(0)) {
+      if (event.kind !== 'output') this.jobLogLines += formatEvent(event) + '\n';
       try {
         this.apply(event);
       } catch (error) {
         this.fail(error);
       }
+    }
+    const lines = this.jobLogLines;
+    this.jobLogLines = '';
+    try {
+      if (lines !== '') writeSync(this.jobLog, lines);
+    } catch (error) {
+      this.fail(error);
     }
   }
 
@@ -161,7 +171,6 @@ export class ResultsFolder implements Disposable {
   }
 
   private apply(event: JournalEvent): void {
-    if (event.kind !== 'output') writeSync(this.jobLog, formatEvent(event) + '\n');
     switch (event.kind) {
       case 'variant-start':
         this.startVariant(event);

@@ -27,15 +27,18 @@ interface KnownTask {
   dir: string;
   queued: EventOf<'task-queued'>;
   startedT: number | null;
+  /** debug.log's `started` line, written with the task's last line (one open of debug.log less per task). */
+  startLine: string;
 }
 
 const PRIVATE = { mode: 0o600 } as const;
-const TASK_FILES = ['debug.log', 'stdout', 'stderr'] as const;
+const OUTPUT_FILES = ['stdout', 'stderr'] as const;
 
 /**
  * The folders of a job's tasks (`result.json`, `stdout`, `stderr`, `debug.log`, `data/`), written from their
  * journal events. A queued task holds no descriptor: its folder and empty files are made and closed at once,
- * and its files are appended to through one bounded set of open files while it runs. Any method may throw the
+ * and its output files are appended to through one bounded set of open files while it runs. debug.log gets its
+ * `queued` line at once and its `started` line with the last one (the journal and job.log have it meanwhile). Any method may throw the
  * file system's error; a task whose folder could not be made still tries (and fails) its result.json.
  */
 export class TaskFiles {
@@ -53,7 +56,7 @@ export class TaskFiles {
   }
 
   queue(dir: string, event: EventOf<'task-queued'>): void {
-    this.tasks.set(event.task, { dir, queued: event, startedT: null });
+    this.tasks.set(event.task, { dir, queued: event, startedT: null, startLine: '' });
     this.makeFolder(dir);
     makeFolderOnce(join(dir, 'data'));
     appendFileSync(join(dir, 'debug.log'), formatEvent(event) + '\n', PRIVATE);
@@ -64,7 +67,7 @@ export class TaskFiles {
     const task = this.tasks.get(event.task);
     if (!task) return;
     task.startedT = event.t;
-    this.files.append(join(task.dir, 'debug.log'), formatEvent(event) + '\n');
+    task.startLine = formatEvent(event) + '\n';
   }
 
   output(event: EventOf<'output'>): void {
@@ -78,14 +81,14 @@ export class TaskFiles {
     if (!task) return;
     this.tasks.delete(event.task);
     try {
-      this.files.append(join(task.dir, 'debug.log'), formatEvent(event) + '\n');
+      appendFileSync(join(task.dir, 'debug.log'), task.startLine + formatEvent(event) + '\n', PRIVATE);
       writeFileSync(
         join(task.dir, 'result.json'),
         JSON.stringify(resultFile(task, event), null, 2) + '\n',
         PRIVATE,
       );
     } finally {
-      for (const name of TASK_FILES) this.files.close(join(task.dir, name));
+      for (const name of OUTPUT_FILES) this.files.close(join(task.dir, name));
     }
   }
 

@@ -7,6 +7,7 @@ import { deferredExecution, failedExecution } from './execution.ts';
 import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
+import { plainProcessEnv } from './plain-env.ts';
 import { StateCell } from './state.ts';
 import type {
   Disposable,
@@ -37,6 +38,8 @@ export class LocalTransport implements Transport {
   private readonly stateCell = new StateCell();
   private readonly children = new Set<ChildProcess>();
   private readonly tempDirs = new LocalTempDirs();
+  /** The controller's environment without rc-file variables, or undefined when process.env has none. */
+  private readonly baseEnv = plainProcessEnv();
   private opening: Promise<void> | undefined;
 
   constructor(host: HostSpec, options: TransportOptions = {}) {
@@ -107,7 +110,9 @@ export class LocalTransport implements Transport {
     const child = spawn(this.options.shell ?? DEFAULT_SHELL, ['-c', request.command], {
       cwd: request.cwd ?? this.options.cwd,
       // No environment of its own: node then passes process.env without copying it.
-      ...(extraEnv === undefined ? {} : { env: { ...process.env, ...extraEnv } }),
+      ...(extraEnv === undefined && this.baseEnv === undefined
+        ? {}
+        : { env: { ...(this.baseEnv ?? process.env), ...extraEnv } }),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -12,6 +12,7 @@ import { deferredExecution, failedExecution } from './execution.ts';
 import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
+import { plainProcessEnv } from './plain-env.ts';
 import { ShellSession } from './shell-session.ts';
 import { DataListeners, StateCell } from './state.ts';
 import type { Disposable, ExecRequest, Execution, HostSpec, Transport, TransportState } from './transport.ts';
@@ -102,7 +103,7 @@ export class PtyTransport implements Transport {
         cols: size?.cols ?? DEFAULT_SIZE.cols,
         rows: size?.rows ?? DEFAULT_SIZE.rows,
         cwd: process.cwd(),
-        env: { ...(process.env as Record<string, string>), TERM: 'xterm-256color' },
+        env: { ...((plainProcessEnv() ?? process.env) as Record<string, string>), TERM: 'xterm-256color' },
         encoding: null,
       });
     } catch (error) {

@@ -19,6 +19,13 @@ export function shellQuote(text: string): string {
  */
 export const ENV_FD = 4;
 
+/**
+ * The descriptor on which a plain shell's command can read the bytes sent right after its line (the shell's own
+ * input, which holds nothing else until the command ends): how files travel through the stream's shell.
+ * Blocks never get it.
+ */
+export const INPUT_FD = 6;
+
 /** The end of an environment update, so that a shell never evaluates one cut short. */
 export const ENV_END = '#baton-env';
 
@@ -67,7 +74,8 @@ export interface ScriptContext {
 /**
  * The command loop of a plain shell. Each turn forks the subshell for the next command before that command
  * arrives, so the fork is paid while the stream is idle: the subshell reads one line (`SEQ COMMAND`), reports
- * `SEQ=TURN`, and evals the command with stdin from /dev/null (`exit 3` ends only the subshell). The shell then
+ * `SEQ=TURN`, and evals the command with stdin from /dev/null and the shell's input on INPUT_FD (`exit 3` ends
+ * only the subshell). The shell then
  * reports the turn's status on stdout and the end of its stderr. The subshell is a command substitution whose
  * output is descriptor ENV_FD (its stdout is the shell's, through descriptor 5): what a command writes there
  * before closing it (shared-env.ts) is an environment update the shell evaluates, complete, before the next turn
@@ -80,7 +88,7 @@ function commandLoop(prefix: string): string {
     `${NEWLINE}='\n'; __baton_k=0; while :; do __baton_k=$((__baton_k + 1)); ` +
     `{ __baton_u=$( exec ${ENV_FD}>&1 >&5 5>&-; trap '' INT TERM HUP QUIT; ` +
     "IFS=' ' read -r __baton_n __baton_l || { kill -s TERM $$; exit 0; }; " +
-    `trap - INT TERM HUP QUIT; ${printMarker(prefix, '"$__baton_n"', '=', turn)}; eval "$__baton_l" </dev/null ); } 5>&1; ` +
+    `trap - INT TERM HUP QUIT; ${printMarker(prefix, '"$__baton_n"', '=', turn)}; eval "$__baton_l" ${INPUT_FD}<&0 </dev/null ); } 5>&1; ` +
     `${printMarker(prefix, turn, ':', '"$?"')}; ${printMarker(prefix, turn, ';')}; ` +
     `case $__baton_u in *'${ENV_END}') eval "$__baton_u";; esac; __baton_u=; done`
   );
@@ -142,6 +150,7 @@ export function commandLine(
   context: ScriptContext,
   seq: number,
   request: Pick<ExecRequest, 'command' | 'env' | 'sharedEnv' | 'cwd' | 'probe'>,
+  readsInput = false,
 ): string {
   if (context.terminal) {
     const enter = request.cwd === undefined ? '' : `cd ${shellQuote(request.cwd)} && `;
@@ -156,7 +165,8 @@ export function commandLine(
   const enter = request.cwd === undefined ? '' : `cd ${oneLineQuote(request.cwd)} && `;
   const probe = request.probe === undefined ? '' : `trap ${oneLineQuote(probeTrap(request.probe))} EXIT; `;
   // The command never holds the update descriptor: a process it leaves running would keep the turn open.
-  return `${seq} ${probe}${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)} ${ENV_FD}>&-\n`;
+  const input = readsInput ? '' : ` ${INPUT_FD}<&-`;
+  return `${seq} ${probe}${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)} ${ENV_FD}>&-${input}\n`;
 }
 
 /** The function the exit trap of a probed command calls, defined once by the plain shell's start-up line. */
@@ -229,4 +239,21 @@ export function killTreeCommand(rootPid: number, signal: NodeJS.Signals, include
     'for (d = 0; d <= deepest; d++) for (p in depth) if (depth[p] == d) print p }';
   const pids = `$(ps -A -o pid= -o ppid= | awk -v root=${rootPid} -v self=${includeRoot ? 1 : 0} '${program}')`;
   return `kill -s ${signal.replace(/^SIG/, '')} ${pids} 2>/dev/null; true`;
+}
+
+/**
+ * The command an ssh channel gives the user's login shell so that `shell` (a command line) starts as a plain
+ * shell. sshd runs every command through the login shell, and bash sources ~/.bashrc
+ * for commands from sshd before it reads the command, which nothing on our side can prevent; what it changed
+ * is undone: `shell` starts with the environment sshd gave the login shell (read, where /proc exists, from
+ * the login shell's own /proc/PID/environ, which its exports do not touch), without BASH_ENV or ENV, so no
+ * rc file is read again. Where /proc is missing only BASH_ENV and ENV are cleared. Needs a Bourne-like login
+ * shell (sh, bash, dash, ksh, zsh).
+ */
+export function plainShellCommand(shell: string): string {
+  const restore =
+    'f=$1; if [ -n "$2" ]; then set -f; n=$#; IFS=$(printf "\\001"); ' +
+    'for v in $2; do case $v in BASH_ENV=*|ENV=*) ;; [A-Za-z_]*=*) set -- "$@" "$v";; esac; done; ' +
+    'shift $n; exec env -i "$@" sh -c "$f"; fi; unset BASH_ENV ENV; exec sh -c "$f"';
+  return `exec sh -c '${restore}' sh ${shellQuote(shell)} "$(tr '\\0' '\\1' </proc/$$/environ 2>/dev/null)"`;
 }

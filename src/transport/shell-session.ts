@@ -19,7 +19,7 @@ export interface ShellSessionOptions {
   label: string;
   /** A terminal: one merged output, framed by start markers; otherwise stdout and stderr come separately. */
   terminal: boolean;
-  write(text: string): void;
+  write(text: string | Buffer): void;
   /** Deliver `signal` to the running command and its children. */
   signal(target: { shellPid: number; commandPid: number | undefined }, signal: NodeJS.Signals): Promise<void>;
   /** Every output byte that is not a marker, inside commands or not (a terminal's screen). */
@@ -45,6 +45,8 @@ interface Command {
   pendingSignal: { signal: NodeJS.Signals; delivered: () => void } | undefined;
   /** The line told the shell to keep a new shared environment. */
   updatesEnv: boolean;
+  /** Bytes written right after the line, which the command reads on INPUT_FD. */
+  input: Buffer | undefined;
   resolve(result: ExecResult): void;
   reject(error: Error): void;
 }
@@ -109,16 +111,26 @@ export class ShellSession {
     }
   }
 
-  run(request: ExecRequest): Execution {
+  /**
+   * Run `request`; with `input` (a plain shell only), its bytes follow the command's line and the command reads
+   * exactly that many on INPUT_FD (shell-files.ts), all of them whatever happens, or the shell would read the
+   * rest as commands.
+   */
+  run(request: ExecRequest, input?: Buffer): Execution {
     if (this.failure) return failedExecution(this.failure);
+    if (input && this.options.terminal) {
+      return failedExecution(
+        new BatonError('INTERNAL', `${this.options.label}: a terminal takes no input bytes`),
+      );
+    }
     let text: string;
     try {
-      text = commandLine(this.context, this.nextSeq, request);
+      text = commandLine(this.context, this.nextSeq, request, input !== undefined);
       if (request.sharedEnv) this.sharedEnv.textOf(request.sharedEnv);
     } catch (error) {
       return failedExecution(error);
     }
-    return this.enqueue(request, this.nextSeq++, text);
+    return this.enqueue(request, this.nextSeq++, text, input);
   }
 
   /** Signal the running command, if any. */
@@ -137,7 +149,7 @@ export class ShellSession {
     }
   }
 
-  private enqueue(request: ExecRequest, seq: number, text: string): Execution {
+  private enqueue(request: ExecRequest, seq: number, text: string, input?: Buffer): Execution {
     let command!: Command;
     const result = new Promise<ExecResult>((resolve, reject) => {
       command = {
@@ -154,6 +166,7 @@ export class ShellSession {
         sentSignal: undefined,
         pendingSignal: undefined,
         updatesEnv: false,
+        input,
         resolve,
         reject,
       };
@@ -174,6 +187,8 @@ export class ShellSession {
     head.updatesEnv = update !== '';
     // A plain shell's line is `SEQ REST`: the update goes first in REST, before the command's own exports.
     this.options.write(update === '' ? head.text : head.text.replace(' ', ` ${update}`));
+    if (head.input) this.options.write(head.input);
+    head.input = undefined;
   }
 
   private async killCommand(command: Command, signal: NodeJS.Signals): Promise<void> {

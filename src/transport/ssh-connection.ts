@@ -26,6 +26,13 @@ export interface ConnectSettings {
   maxChannels: number;
 }
 
+let openedChannels = 0;
+
+/** Session channels this process has asked any host for (each is a login shell there), for benchmarks and tests. */
+export function sessionChannelsOpened(): number {
+  return openedChannels;
+}
+
 /** A session channel: a command's stdin, stdout, stderr and exit. */
 export interface RemoteChannel {
   readonly stdin: Writable;
@@ -275,6 +282,7 @@ export class SshConnection {
     let closed!: Promise<{ code: number | null; signal: string | null }>;
     try {
       if (this.lostCause) throw this.lostCause;
+      openedChannels++;
       const pty = options.pty
         ? { pty: { term: 'xterm-256color', cols: options.pty.cols, rows: options.pty.rows } }
         : {};

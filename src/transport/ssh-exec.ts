@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { SentinelParser } from './sentinel.ts';
 import { resultOfStatus } from './shell-session.ts';
 import type { RemoteChannel } from './ssh-connection.ts';
-import { execChannelCommand, killTreeCommand } from './shell-script.ts';
+import { execChannelCommand, killTreeCommand, plainShellCommand } from './shell-script.ts';
 import { requestEnv } from './transport.ts';
 import type { ExecRequest, ExecResult, Execution } from './transport.ts';
 
@@ -34,11 +34,13 @@ export function execInChannel(
       pidArrived();
     },
   });
-  const command = execChannelCommand(prefix, {
-    command: request.command,
-    env: requestEnv(request, host.env),
-    cwd: request.cwd ?? host.cwd,
-  });
+  const command = plainShellCommand(
+    execChannelCommand(prefix, {
+      command: request.command,
+      env: requestEnv(request, host.env),
+      cwd: request.cwd ?? host.cwd,
+    }),
+  );
   const result = (async (): Promise<ExecResult> => {
     const channel = await host.open(command);
     running.add(channel);

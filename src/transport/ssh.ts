@@ -10,7 +10,7 @@ import { SSH_DEFAULTS } from './options.ts';
 import type { TransportOptions } from './options.ts';
 import { withRetries } from './retry.ts';
 import { ShellSession } from './shell-session.ts';
-import { HOME_VARIABLE, killTreeCommand, shellQuote } from './shell-script.ts';
+import { HOME_VARIABLE, killTreeCommand, plainShellCommand, shellQuote } from './shell-script.ts';
 import { DataListeners, StateCell } from './state.ts';
 import { endpointKey, resolveSshEndpoint } from './ssh-config.ts';
 import type { SshEndpoint } from './ssh-config.ts';
@@ -19,6 +19,8 @@ import type { RemoteChannel } from './ssh-connection.ts';
 import { RETRYABLE } from './ssh-errors.ts';
 import { execInChannel } from './ssh-exec.ts';
 import { downloadOverSsh, uploadOverSsh } from './ssh-files.ts';
+import { downloadThroughShell, uploadThroughShell } from './shell-files.ts';
+import type { ShellRun } from './shell-files.ts';
 import { sharedSshPool } from './ssh-pool.ts';
 import type { Lease } from './ssh-pool.ts';
 import type {
@@ -98,7 +100,7 @@ export class SshTransport implements Transport {
     this.lostSubscription = connection.onLost((cause) => this.lose(cause));
     if (this.options.execPerCommand) return;
     const terminal = this.spec.pty === true;
-    const shellCommand = terminal ? TERMINAL_SHELL : `exec ${this.options.shell ?? 'sh'}`;
+    const shellCommand = plainShellCommand(terminal ? TERMINAL_SHELL : `exec ${this.options.shell ?? 'sh'}`);
     const shell = await connection
       .open(shellCommand, { longLived: true, ...(terminal ? { pty: TERMINAL_SIZE } : {}) })
       .catch((error: unknown) => {
@@ -226,12 +228,29 @@ export class SshTransport implements Transport {
     return execution;
   }
 
-  upload(localPath: string, remotePath: string): Promise<void> {
-    return uploadOverSsh(this.openChannel, this.label, localPath, remotePath);
+  /** The plain shell's way to run a transfer command, or undefined (a terminal, or an exec channel per command). */
+  private shellRun(): ShellRun | undefined {
+    const session = this.session;
+    if (!session || this.spec.pty === true) return undefined;
+    return (request, input) => session.run(request, input).result;
+  }
+
+  /** Through the stream's shell when it has a plain one and the file is not large, else by an exec channel. */
+  async upload(localPath: string, remotePath: string): Promise<void> {
+    const run = this.shellRun();
+    if (run && (await uploadThroughShell(run, this.label, localPath, remotePath))) return;
+    await uploadOverSsh(this.openChannel, this.label, localPath, remotePath);
   }
 
   download(remotePath: string, localPath: string): Promise<boolean> {
-    return downloadOverSsh(this.openChannel, this.label, remotePath, localPath);
+    const run = this.shellRun();
+    const shell = this.shell;
+    if (!run || !shell) return downloadOverSsh(this.openChannel, this.label, remotePath, localPath);
+    const pause = (until: Promise<void>) => {
+      shell.stdout.pause();
+      void until.then(() => shell.stdout.resume());
+    };
+    return downloadThroughShell(run, this.label, remotePath, localPath, pause);
   }
 
   async makeTempDir(prefix: string): Promise<string> {
@@ -298,15 +317,22 @@ export class SshTransport implements Transport {
     await Promise.all([...this.channelExecutions].map((execution) => execution.kill(signal)));
   }
 
+  /** Through the shell when it has a plain one (no channel, no login shell), else by an exec channel. */
+  private async removeTempDirs(): Promise<void> {
+    const command = `rm -rf ${this.tempDirs.map(shellQuote).join(' ')}`;
+    const run = this.shellRun();
+    if (!run) return this.runQuietly(command);
+    const ignore = () => undefined;
+    await run({ command, onStdout: ignore, onStderr: ignore });
+  }
+
   async close(): Promise<void> {
     if (this.stateCell.value === 'closed') return;
     await this.opening?.catch(() => undefined);
     const connection = this.lease?.connection;
     if (connection && !this.lostError) {
       await this.kill('SIGKILL').catch(() => undefined);
-      if (this.tempDirs.length > 0) {
-        await this.runQuietly(`rm -rf ${this.tempDirs.map(shellQuote).join(' ')}`).catch(() => undefined);
-      }
+      if (this.tempDirs.length > 0) await this.removeTempDirs().catch(() => undefined);
       await Promise.all([...this.forwards].map((port) => connection.unforwardIn(port)));
     }
     this.closing = true;

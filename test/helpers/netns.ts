@@ -120,7 +120,14 @@ process.on('exit', () => {
 });
 
 /** Create `count` hosts h1..hN on a private bridge, each with its own sshd, hostname and address. */
-export async function createLab(count: number, options: { stockLimits?: boolean } = {}): Promise<Lab> {
+export async function createLab(
+  count: number,
+  options: {
+    stockLimits?: boolean;
+    /** The home folder every host's sessions see (startSshd's `home`): its .ssh/config reaches other hosts. */
+    home?: string;
+  } = {},
+): Promise<Lab> {
   const reason = netnsUnavailableReason();
   if (reason) throw new Error(reason);
   const subnet = claimSubnet();
@@ -170,6 +177,7 @@ export async function createLab(count: number, options: { stockLimits?: boolean 
         hostname,
         clientKeyPath: privateKeyPath,
         ...(options.stockLimits ? { stockLimits: true } : {}),
+        ...(options.home ? { home: options.home } : {}),
       });
       hosts.push({ name, hostname, netns: namespace, address, sshd });
     }

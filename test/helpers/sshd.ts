@@ -40,6 +40,12 @@ export interface SshdOptions {
   hostname?: string;
   /** Reuse this client key pair (one key for a whole lab). */
   clientKeyPath?: string;
+  /**
+   * The user's home folder as the server's sessions see it (bind-mounted over the real one in a mount
+   * namespace of the server's own, root only), with the login shell run as a lab host runs it: no SHLVL preset,
+   * so bash sources this home's `.bashrc` for commands from sshd.
+   */
+  home?: string;
 }
 
 export function sshdUnavailableReason(): string | undefined {
@@ -130,7 +136,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
       // OpenSSH's own limits (MaxSessions 10, MaxStartups 10:30:100) unless a test asks for roomier ones.
       ...(options.stockLimits ? [] : ['MaxSessions 64', 'MaxStartups 100:30:200']),
       'AllowTcpForwarding yes',
-      `SetEnv SHLVL=1 TMPDIR=${dir}/tmp`,
+      // SHLVL=1 keeps bash from sourcing the machine's own ~/.bashrc for every session; a given home gets none.
+      `SetEnv ${options.home ? '' : 'SHLVL=1 '}TMPDIR=${dir}/tmp`,
       'Subsystem sftp internal-sftp',
       '',
     ].join('\n'),
@@ -142,7 +149,25 @@ export async function startSshd(options: SshdOptions = {}): Promise<PrivateSshd>
   const inUts = options.hostname
     ? ['unshare', '--uts', 'sh', '-c', `hostname "$0" && exec "$@"`, options.hostname]
     : [];
-  const argv = [...(options.netns ? ['ip', 'netns', 'exec', options.netns] : []), ...inUts, ...sshdArgs];
+  const inHome = options.home
+    ? [
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount --bind "$0" "$1" && shift && exec "$@"',
+        options.home,
+        userInfo().homedir,
+      ]
+    : [];
+  const argv = [
+    ...(options.netns ? ['ip', 'netns', 'exec', options.netns] : []),
+    ...inUts,
+    ...inHome,
+    ...sshdArgs,
+  ];
   const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
   running.add(child);
   let exited = false;

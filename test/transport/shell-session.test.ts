@@ -14,7 +14,7 @@ function fakeShell(terminal: boolean) {
   const session = new ShellSession({
     label: 'test (stream t)',
     terminal,
-    write: (text) => void written.push(text),
+    write: (text) => void written.push(text.toString()),
     signal: (target, signal) => {
       signals.push({ ...target, signal });
       return new Promise<void>((resolve) => (releaseSignal = resolve));
@@ -56,7 +56,7 @@ test('plain: one line per command, output routed by turn, stderr ending first is
   t.regex(shell.written[0], /export A='b'; .*cd '\/work'; .*while :; do/s);
 
   const first = shell.run('echo one; echo two >&2');
-  t.is(shell.written[1], "1 eval 'echo one; echo two >&2' 4>&-\n");
+  t.is(shell.written[1], "1 eval 'echo one; echo two >&2' 4>&- 6<&-\n");
   shell.out('P1=1;one\n');
   shell.err('two\n');
   shell.out('P1:0;');
@@ -73,7 +73,7 @@ test('plain: a command of several lines travels as one line', async (t) => {
   const shell = fakeShell(false);
   await started(shell, true);
   const command = shell.run("a\nb 'c'");
-  t.is(shell.written[1], `1 eval 'a'"$__baton_nl"'b '\\''c'\\''' 4>&-\n`);
+  t.is(shell.written[1], `1 eval 'a'"$__baton_nl"'b '\\''c'\\''' 4>&- 6<&-\n`);
   t.false(shell.written[1].slice(0, -1).includes('\n'));
   shell.out('P1=1;P1:0;');
   shell.err('P1;');
@@ -111,7 +111,7 @@ test('plain: while a signal is on its way, the next command waits', async (t) =>
   t.is(shell.written.length, 2, 'the next command is held back');
   shell.releaseSignal();
   await killing;
-  t.is(shell.written[2], "2 eval 'echo next' 4>&-\n");
+  t.is(shell.written[2], "2 eval 'echo next' 4>&- 6<&-\n");
   shell.out('P2=2;next\nP2:0;');
   shell.err('P2;');
   t.like(await queued.result, { exitCode: 0, stdout: 'next\n' });
@@ -181,12 +181,12 @@ test('plain: a shared environment is sent once, kept by the shell, and sent agai
   await finish(1, send(streamEnv));
   t.is(
     shell.written[1],
-    `1 export X='1' Y='it'\\''s'; printf '%s\\n' 'export X='\\''1'\\'' Y='\\''it'\\''\\'\\'''\\''s'\\''; #baton-env' >&4; eval 'true' 4>&-\n`,
+    `1 export X='1' Y='it'\\''s'; printf '%s\\n' 'export X='\\''1'\\'' Y='\\''it'\\''\\'\\'''\\''s'\\''; #baton-env' >&4; eval 'true' 4>&- 6<&-\n`,
   );
   await finish(2, send(streamEnv, { Z: 'task' }));
-  t.is(shell.written[2], "2 export Z='task'; eval 'true' 4>&-\n", 'the kept environment is not sent again');
+  t.is(shell.written[2], "2 export Z='task'; eval 'true' 4>&- 6<&-\n", 'the kept environment is not sent again');
   await finish(3, send({ ...streamEnv }));
-  t.is(shell.written[3], "3 eval 'true' 4>&-\n", 'an equal environment in another object is kept too');
+  t.is(shell.written[3], "3 eval 'true' 4>&- 6<&-\n", 'an equal environment in another object is kept too');
   await finish(4, send({ X: '2' }));
   t.true(shell.written[4].startsWith("4 unset Y; export X='2'; printf"), 'a name no longer shared is unset');
 });
