@@ -2,6 +2,7 @@ import test from 'ava';
 import { EXIT } from '../../src/errors.ts';
 import { closest } from '../../src/cli/suggest.ts';
 import { runCli } from '../helpers/capture.ts';
+import { COMMANDS } from '../../ui/commands.ts';
 
 test('an unknown command: one line with the code, a "did you mean", no whole usage, exit 2', async (t) => {
   const run = await runCli(['runn']);
@@ -23,22 +24,20 @@ test("an unknown option of a command: did you mean its own option, the command's
   t.notRegex(run.stderr, /--filter-out PATH +drop/, 'not the option table');
 });
 
-test('a failure with no file reads baton: message [CODE]; a planned command is exit 2 with its code', async (t) => {
-  const run = await runCli(['console']);
+test('a missing results folder for dash reads FILE: message [CODE] on one line, exit 2', async (t) => {
+  const run = await runCli(['dash', '/nonexistent-results-folder'], { registry: COMMANDS });
   t.is(run.code, EXIT.usage);
-  t.regex(run.stderr, /^baton: .* \[NOT_IMPLEMENTED\]\n$/);
+  t.regex(run.stderr, /^\/nonexistent-results-folder: .* \[FILE_NOT_FOUND\]\n$/);
 });
 
-test('help help works, and --help marks the commands not built yet', async (t) => {
+test('help help works, and --help lists every built command without a "not built" mark', async (t) => {
   const help = await runCli(['help', 'help']);
   t.is(help.code, EXIT.ok);
   t.regex(help.stdout, /Usage: baton help/);
-  const main = await runCli(['--help']);
-  t.regex(main.stdout, /^ {2}console .*\(not built yet\)$/m);
-  t.regex(main.stdout, /^ {2}dash .*\(not built yet\)$/m);
-  t.notRegex(main.stdout, /^ {2}run .*not built/m);
-  const planned = await runCli(['help', 'dash']);
-  t.regex(planned.stdout, /not built yet/);
+  const main = await runCli(['--help'], { registry: COMMANDS });
+  t.regex(main.stdout, /^ {2}console /m);
+  t.regex(main.stdout, /^ {2}dash /m);
+  t.notRegex(main.stdout, /not built/);
 });
 
 test('suggestions: typos, swaps and prefixes are close; unrelated words are not', (t) => {

@@ -14,7 +14,7 @@ import { netnsTest } from '../helpers/tiers.ts';
 import { ansibleTest } from './support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = resolve(here, '../../src/cli/bin.js');
+const bin = resolve(here, '../../bin/baton.js');
 const scenario = resolve(here, '../fixtures/hosts/each-host.ts');
 
 let lab: Lab | undefined;

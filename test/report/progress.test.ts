@@ -10,7 +10,7 @@ import { runCli } from '../helpers/capture.ts';
 import { TerminalDriver } from '../helpers/terminal.ts';
 import { lab, runsCommand, TREE } from './support.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 test('off a terminal: one plain line per finished variant, no redrawing', async (t) => {
   const { dir, results } = lab({ 'ok.ts': runsCommand('echo fine'), 'tree.yaml': TREE });

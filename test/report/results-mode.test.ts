@@ -9,7 +9,7 @@ import { parseResultsMode } from '../../src/report/results-mode.ts';
 import { runCli } from '../helpers/capture.ts';
 import { lab, runsCommand } from './support.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 /** Every path under `root` with its permission bits. */
 function modes(root: string): [string, number, boolean][] {

@@ -6,7 +6,7 @@ import { runCli } from '../helpers/capture.ts';
 import { TerminalDriver } from '../helpers/terminal.ts';
 import { scriptFile } from './support.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 
 // Five steps: open, three touches, a fourth; a finally that leaves its own mark.
 function touches() {
@@ -61,7 +61,7 @@ test('--step off a terminal is a usage error; so is a --repeat that is not a cou
   const dir = touches();
   const step = await runCli(['replay', 'main.baton', '--step'], { cwd: dir });
   t.is(step.code, 2);
-  t.regex(step.stderr, /USAGE: --step pauses for a person at a terminal/);
+  t.regex(step.stderr, /--step pauses for a person at a terminal.*\[USAGE\]/);
   const repeat = await runCli(['replay', 'main.baton', '--repeat', '0'], { cwd: dir });
   t.is(repeat.code, 2);
   t.false(existsSync(join(dir, 'one')));

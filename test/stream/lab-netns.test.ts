@@ -21,7 +21,7 @@ import { scratchDir } from '../helpers/scratch.ts';
 import { netnsTest } from '../helpers/tiers.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/baton.js', import.meta.url));
 const blocks = fileURLToPath(new URL('./nested-blocks.ts', import.meta.url));
 
 /** The home every host's sessions see: an ssh config that names each host (`far-h2`...) for nested streams. */

@@ -13,6 +13,11 @@ export const CORE_COMMANDS: Registry = [
     load: async () => (await import('./replay.ts')).replayCommand,
   },
   {
+    name: 'cast',
+    summary: "Write a finished job's streams as asciicast v2 transcripts",
+    load: async () => (await import('./cast.ts')).castCommand,
+  },
+  {
     name: 'repl',
     summary: 'A line-mode console on the same commands, with recording',
     load: async () => (await import('./repl.ts')).replCommand,
