@@ -12,9 +12,9 @@ import { mkdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import { BatonError } from '../errors.ts';
 import { makeOwnerOnly } from './owner-only.ts';
 import { INPUT_FD, shellQuote } from './shell-script.ts';
+import { MISSING, copyFailed } from './ssh-files.ts';
 import type { ExecRequest, ExecResult } from './transport.ts';
 
 /** The largest upload that travels through the shell (it is read whole into memory first). */
@@ -22,13 +22,6 @@ export const SHELL_UPLOAD_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Run a command in the stream's shell, with `input` following its line. */
 export type ShellRun = (request: ExecRequest, input?: Buffer) => Promise<ExecResult>;
-
-/** The exit status of the remote side when the folder to download does not exist. */
-const MISSING = 66;
-
-function copyFailed(label: string, what: string, reason: string): BatonError {
-  return new BatonError('TRANSPORT_COPY_FAILED', `${label}: ${what}: ${reason}`);
-}
 
 /** `count` bytes of the shell's input on stdout, exactly: nothing after them is the command's. */
 function readInput(count: number): string {

@@ -16,7 +16,7 @@ import { shellQuote } from './shell-script.ts';
 export type OpenChannel = (command: string) => Promise<RemoteChannel>;
 
 /** The exit status of the remote side when the folder to download does not exist. */
-const MISSING = 66;
+export const MISSING = 66;
 
 function collectText(channel: RemoteChannel): () => string {
   let text = '';
@@ -26,7 +26,7 @@ function collectText(channel: RemoteChannel): () => string {
   return () => text.trim().split('\n').at(-1) ?? '';
 }
 
-function copyFailed(label: string, what: string, reason: string): BatonError {
+export function copyFailed(label: string, what: string, reason: string): BatonError {
   return new BatonError('TRANSPORT_COPY_FAILED', `${label}: ${what}: ${reason}`);
 }
 

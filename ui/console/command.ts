@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../../src/cli/command.ts';
 import { parseOptions, writeLine } from '../../src/cli/command.ts';
+import { isInteractive } from '../../src/cli/cli.ts';
 import { replCommand } from '../../src/cli/commands/repl.ts';
 import { EXIT } from '../../src/errors.ts';
 import { initialUi } from '../state/model.ts';
@@ -25,10 +26,6 @@ const DEMO_TREE = fileURLToPath(new URL('../../examples/netperf.yaml', import.me
 const HINT =
   'local and pty streams are open. :open NAME on ssh://user@host opens an SSH host; ? help; : commands';
 
-function isTerminal(stream: unknown): boolean {
-  return (stream as { isTTY?: boolean }).isTTY === true;
-}
-
 export const consoleCommand: Command = {
   name: 'console',
   summary: 'Open the interactive console',
@@ -46,8 +43,7 @@ export const consoleCommand: Command = {
       },
       false,
     );
-    const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
-    if (ci || !isTerminal(io.stdin) || !isTerminal(io.stdout)) {
+    if (!isInteractive(io)) {
       // No terminal: the plain REPL on the same commands and the same recording.
       const passed = args.filter(
         (arg, index) => arg !== '--detach-key' && args[index - 1] !== '--detach-key',
