@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../../src/cli/command.ts';
 import { parseOptions, writeLine } from '../../src/cli/command.ts';
@@ -21,7 +22,14 @@ const USAGE = [
   '  --detach-key KEY    the key that leaves an attached terminal (default: ctrl-])',
 ].join('\n');
 
-const DEMO_TREE = fileURLToPath(new URL('../../examples/netperf.yaml', import.meta.url));
+/** The folder holding package.json: two levels up from the sources, three from the build in dist/. */
+function packageRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+const DEMO_TREE = join(packageRoot(), 'examples', 'netperf.yaml');
 
 const HINT =
   'local and pty streams are open. :open NAME on ssh://user@host opens an SSH host; ? help; : commands';
