@@ -1,0 +1,25 @@
+import { Controller } from '/work/main/src/controller/controller.ts';
+import { Journal } from '/work/main/src/journal/journal.ts';
+import { ResultsFolder } from '/work/main/src/report/results-folder.ts';
+import { parseHostsFile } from '/work/main/src/scenario/hosts-file.ts';
+import { startSshd } from '/work/main/test/helpers/sshd.ts';
+import { mkdtempSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+const sshd = await startSshd({ stockLimits: true });
+const hosts = `one = ssh://${sshd.user}@${sshd.host}:${sshd.port} known_hosts=${sshd.knownHostsPath} identity=${sshd.privateKeyPath}\n`;
+const journal = new Journal();
+const results = new ResultsFolder(mkdtempSync('/tmp/prof/r-'), journal);
+const controller = new Controller({ journal, results, hosts: parseHostsFile(hosts, 'b.hosts') });
+const N = Number(process.env.N ?? 50), T = Number(process.env.T ?? 40);
+const names = Array.from({ length: N }, (_, i) => `s${i}`);
+await Promise.all(names.map((stream) => controller.execute({ kind: 'open', stream, host: 'one' })));
+const session = { post: async (..._a: unknown[]) => ({ profile: {} }) } as any; if (process.env.PROF) { const s = new Session(); s.connect(); Object.assign(session, { post: s.post.bind(s) }); }
+await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 200 }); await session.post('Profiler.start');
+const cpu0 = process.cpuUsage(); const t0 = performance.now();
+await Promise.all(names.map(async (stream) => { for (let t = 0; t < T; t++) { const [r] = await controller.execute({ kind: 'fg', target: stream, block: 'true' }); if (r?.status !== 'passed') throw new Error(String(r?.status)); } }));
+const cpu = process.cpuUsage(cpu0); const wall = performance.now() - t0;
+const { profile } = await session.post('Profiler.stop');
+writeFileSync('/tmp/prof/p.cpuprofile', JSON.stringify(profile));
+console.log(`tasks ${N*T} wall ${wall.toFixed(0)} ms, cpu/task ${((cpu.user+cpu.system)/1000/(N*T)).toFixed(3)} ms (user ${(cpu.user/1000/(N*T)).toFixed(3)})`);
+await controller.dispose(); results.dispose(); await sshd.stop();
