@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/capture.ts';
 import { scriptFile } from './support.ts';
@@ -37,6 +37,8 @@ test.serial(
     t.false(allText(join(dir, 'results')).includes('hunter2-typed'), 'not in the results folder');
     t.false(script.includes('hunter2-typed'), 'not in the script');
     t.regex(allText(join(dir, 'results')), /length 13/);
+    // The recording left the marker behind: without removing it, the replay would send before the prompt.
+    rmSync(join(dir, 'prompting'));
     const replay = await runCli(['replay', 'rec.baton', '--results', 'replayed'], {
       cwd: dir,
       env: { CI: 'true', P_SECRET: 'hunter2-typed' },
