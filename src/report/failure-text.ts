@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FailureReport } from '../journal/events.ts';
 import type { JobSummary, VariantResult } from './job-report.ts';
 import type { TaskEntry } from './task-index.ts';
+import { shortCommand } from '../stream/block.ts';
 
 /** A failure report as lines: the root cause, its tail indented, then each consequence. */
 export function formatFailure(report: FailureReport): string[] {
@@ -11,15 +12,6 @@ export function formatFailure(report: FailureReport): string[] {
   for (const consequence of report.consequences ?? [])
     lines.push(`  then ${consequence.code}: ${consequence.message}`);
   return lines;
-}
-
-/** A command on one line, at most `width` characters: its first line, a `…` where it was cut. */
-export function shortCommand(command: string, width = 60): string {
-  const lines = command.trim().split('\n');
-  const first = (lines[0] ?? '').replace(/\s+/g, ' ');
-  const more = lines.length > 1;
-  if (first.length <= width && !more) return first;
-  return `${first.slice(0, Math.max(1, width - 2)).trimEnd()} …`;
 }
 
 /** The last `count` lines of a file, without its final newline; none when it is missing or empty. */

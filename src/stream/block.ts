@@ -106,3 +106,17 @@ export function safeName(text: string): string {
     .replace(/^[._]+/, '')
     .slice(0, 48);
 }
+
+/** A command on one line, at most `width` characters: its first line, a `…` where it was cut. */
+export function shortCommand(command: string, width = 60): string {
+  const lines = command.trim().split('\n');
+  const first = (lines[0] ?? '').replace(/\s+/g, ' ');
+  const more = lines.length > 1;
+  if (first.length <= width && !more) return first;
+  return `${first.slice(0, Math.max(1, width - 2)).trimEnd()} …`;
+}
+
+/** A block as messages name it: a command line quoted (shortened), a script or module by its name. */
+export function blockLabel(block: Block): string {
+  return block.kind === 'sh' && block.command.trim() !== block.name ? `\`${shortCommand(block.command)}\`` : block.name;
+}

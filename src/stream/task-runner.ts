@@ -3,7 +3,7 @@ import type { ErrorCode } from '../errors.ts';
 import type { StreamState, TaskStatus } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Execution, Transport } from '../transport/transport.ts';
-import type { Block } from './block.ts';
+import { blockLabel, type Block } from './block.ts';
 import { NEEDS_NODE_EXIT, nodeRequirement } from './module-block.ts';
 import { prepareBlock } from './run-block.ts';
 import type { TaskArea } from './task-area.ts';
@@ -181,7 +181,7 @@ export class TaskRunner {
   }
 
   private outcome(task: Task, exitCode: number | null, signal: string | null): Ending {
-    const where = `${task.block.name} on ${this.deps.stream} (${this.host})`;
+    const where = `${blockLabel(task.block)} on ${this.deps.stream} (${this.host})`;
     if (task.ending) {
       const reason =
         task.ending.status === 'timeout'

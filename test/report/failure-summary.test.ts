@@ -1,7 +1,7 @@
 import test from 'ava';
 import { existsSync, statSync } from 'node:fs';
 import { EXIT } from '../../src/errors.ts';
-import { shortCommand } from '../../src/report/failure-text.ts';
+import { shortCommand } from '../../src/stream/block.ts';
 import { runCli } from '../helpers/capture.ts';
 import { lab, runsCommand } from './support.ts';
 
