@@ -56,7 +56,10 @@ export class SharedReader {
     const shared = this.buffer;
     const slots = socket as unknown as Record<symbol, unknown>;
     slots[symbols.buffer] = shared;
-    slots[symbols.callback] = (bytes: number) => onChunk(shared.subarray(0, bytes));
+    // Returning false would stop the socket's reads: this callback returns nothing.
+    slots[symbols.callback] = (bytes: number): void => {
+      onChunk(shared.subarray(0, bytes));
+    };
     handle.useUserBuffer(shared);
     // Anything read before the switch waits in the stream's own buffer: it goes first, once the caller is set up.
     if (socket.readableLength > 0)
