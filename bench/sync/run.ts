@@ -1,25 +1,28 @@
 /**
  * `npm run bench:sync`: release latency of the sync server against a naive barrier (the floor), measured in
  * the same run, the fan-out of an ABORT against that of a GO (F2), the idle cost of 1,000 sessions (spec T1-T3),
- * the cost of one STATUS over 4,000 sessions and 400 barriers, and the peak memory of a server (in a process of
- * its own) releasing 4 MiB of data to 250 members. The release servers run in this process with
+ * the cost of one STATUS over 4,000 sessions and 400, then 1,000 barriers, and the peak memory of a server (in a
+ * process of its own, memory.ts) releasing 4 MiB of data to 250 members; `-- --baseline REF` adds the memory of
+ * the server of git revision REF beside it. The release servers run in this process with
  * every feature on (token, sessions and heartbeat deadlines, deadlines on every wait, the job journal written
  * to a file, the JSONL event log); the clients run in a child process (clients.ts), so that the two sides do
  * not share an event loop, each pinned to a CPU of its own (`-- --no-pin` leaves placement to the scheduler).
  * Exits 1 when a target is missed.
  */
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Journal } from '../../src/journal/journal.ts';
 import { recordJournal } from '../../src/journal/writer.ts';
 import { generateToken } from '../../src/sync/auth.ts';
 import { SyncServer } from '../../src/sync/server.ts';
 import type { BenchCommand } from './clients.ts';
+import { DATA_MEMBERS, DATA_PER_MEMBER, above, checkout, mib, range, releaseMemory } from './memory.ts';
+import type { ReleaseMemory } from './memory.ts';
 import { startNaiveBarrier } from './naive.ts';
 
 const SIZES = [
@@ -31,10 +34,14 @@ const BLOCKS = 10;
 const IDLE_WINDOW_MS = 5000;
 const ABORT_ROUNDS = 60;
 const STATUS_SESSIONS = 4000;
-const STATUS_BARRIERS = 400;
+/** STATUS is timed at each of these numbers of open barriers. */
+const STATUS_BARRIERS = [400, 1000];
 const STATUS_ROUNDS = 30;
-const DATA_MEMBERS = 250;
-const DATA_PER_MEMBER = 16 * 1024;
+const MEMORY_RUNS = 3;
+
+const { values: flags } = parseArgs({
+  options: { 'no-pin': { type: 'boolean' }, baseline: { type: 'string' } },
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-bench-sync-'));
 const token = generateToken();
@@ -50,7 +57,7 @@ const child = fork(fileURLToPath(new URL('./clients.ts', import.meta.url)), [], 
 await new Promise<void>((resolve) => child.once('message', () => resolve()));
 // Server and clients each on a CPU of their own, so the scheduler does not move one onto the other's CPU mid-round.
 const pinned =
-  !process.argv.includes('--no-pin') &&
+  flags['no-pin'] !== true &&
   cpus().length >= 2 &&
   spawnSync('taskset', ['-a', '-pc', '0', String(process.pid)]).status === 0 &&
   spawnSync('taskset', ['-a', '-pc', '1', String(child.pid)]).status === 0;
@@ -145,68 +152,40 @@ await call({
   hello: { token, prefix: 's' },
 });
 await call({ kind: 'ping', set: 'crowd', intervalMs: 2000 });
-for (let index = 0; index < STATUS_BARRIERS; index++) {
-  await call({
+const statusRows: { barriers: number; times: number[] }[] = [];
+for (const target of STATUS_BARRIERS) {
+  for (let index = server.stats.barriers; index < target; index++) {
+    await call({
+      kind: 'request',
+      set: 'crowd',
+      index: 0,
+      line: `WAIT st${index} count=2`,
+      lines: 1,
+      rounds: 1,
+    });
+  }
+  const times = await call<number[]>({
     kind: 'request',
     set: 'crowd',
-    index: 0,
-    line: `WAIT st${index} count=2`,
-    lines: 1,
-    rounds: 1,
+    index: 1,
+    line: 'STATUS',
+    lines: server.stats.barriers + 1,
+    rounds: STATUS_ROUNDS,
   });
+  statusRows.push({ barriers: server.stats.barriers, times });
 }
-const statusTimes = await call<number[]>({
-  kind: 'request',
-  set: 'crowd',
-  index: 1,
-  line: 'STATUS',
-  lines: server.stats.barriers + 1,
-  rounds: STATUS_ROUNDS,
-});
-const statusBarriers = server.stats.barriers;
 await call({ kind: 'close', set: 'crowd' });
 
-// Peak memory of a release of 4 MiB of data to 250 members, the server alone in its process.
-const measured = spawn(
-  process.execPath,
-  ['--import=tsx', fileURLToPath(new URL('../../test/sync/fixtures/measured-server.ts', import.meta.url)), token],
-  { stdio: ['pipe', 'pipe', 'inherit'] },
-);
-const said = createInterface({ input: measured.stdout })[Symbol.asyncIterator]();
-async function heard(prefix: string): Promise<string> {
-  for (;;) {
-    const item = await said.next();
-    if (item.done) throw new Error('the measured server ended');
-    if (item.value.startsWith(prefix)) return item.value.slice(prefix.length);
-  }
+// Peak memory of a release of 4 MiB of data to 250 members, the server alone in its process; `--baseline REF`
+// measures that revision's server too, in turns with this one.
+const baseline = flags.baseline === undefined ? undefined : checkout(flags.baseline);
+const memory: ReleaseMemory[] = [];
+const baselineMemory: ReleaseMemory[] = [];
+for (let run = 0; run < MEMORY_RUNS; run++) {
+  if (baseline) baselineMemory.push(await releaseMemory(call, token, baseline.root));
+  memory.push(await releaseMemory(call, token));
 }
-async function maxRss(): Promise<number> {
-  measured.stdin.write('mem\n');
-  return (JSON.parse(await heard('MEM ')) as NodeJS.ResourceUsage).maxRSS * 1024;
-}
-const measuredPort = Number(await heard('ADDR '));
-await call({
-  kind: 'open',
-  set: 'data',
-  port: measuredPort,
-  count: DATA_MEMBERS,
-  hello: { token, prefix: 'd' },
-});
-const idleRss = await maxRss();
-const dataWait = `WAIT big count=${DATA_MEMBERS} data=${'d'.repeat(DATA_PER_MEMBER)}`;
-await call({ kind: 'arrive', set: 'data', size: DATA_MEMBERS, line: dataWait });
-const arrivedRss = await maxRss();
-const dataTime = await call<number>({
-  kind: 'finish',
-  set: 'data',
-  size: DATA_MEMBERS,
-  line: dataWait,
-  linesEach: DATA_MEMBERS + 1,
-});
-const peakRss = await maxRss();
-await call({ kind: 'close', set: 'data' });
-measured.stdin.write('quit\n');
-await new Promise((resolve) => measured.once('exit', resolve));
+baseline?.dispose();
 
 await call({ kind: 'close', set: 'baton' });
 await call({ kind: 'close', set: 'naive' });
@@ -219,7 +198,7 @@ rmSync(dir, { recursive: true, force: true });
 const ms = (value: number) => value.toFixed(3);
 const verdicts: boolean[] = [];
 const lines = [
-  `# Sync benchmark: npm run bench:sync (node ${process.version}, ${cpus().length} CPUs, loopback; clients in a child process${pinned ? ', server on CPU 0 and clients on CPU 1' : ''})`,
+  `# Sync benchmark: npm run bench:sync${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''} (node ${process.version}, ${cpus().length} CPUs, loopback; clients in a child process${pinned ? ', server on CPU 0 and clients on CPU 1' : ''})`,
   '',
   '| release of | Baton median ms | Baton p99 ms | floor median ms | floor p99 ms | median ratio | target | |',
   '|---|---:|---:|---:|---:|---:|---|---|',
@@ -250,18 +229,23 @@ verdicts.push(abortOk);
 lines.push(
   `Abort of ${largest - 1} waiters (${abortTimes.length} rounds): median ${ms(abortMedian)} ms, p99 ${ms(quantile(abortTimes, 0.99))} ms, ${(abortMedian / goMedian).toFixed(2)} × the ${largest}-member GO median (target ≤ 2: ${abortOk ? 'PASS' : 'FAIL'}).`,
 );
-const statusMedian = quantile(statusTimes, 0.5);
-const statusOk = statusMedian < 50;
-verdicts.push(statusOk);
-lines.push(
-  `STATUS of ${statusBarriers} barriers with ${STATUS_SESSIONS} sessions pinging (${statusTimes.length} rounds): median ${ms(statusMedian)} ms, p99 ${ms(quantile(statusTimes, 0.99))} ms (target < 50 ms: ${statusOk ? 'PASS' : 'FAIL'}).`,
-);
+for (const { barriers, times } of statusRows) {
+  const median = quantile(times, 0.5);
+  const ok = median < 50;
+  verdicts.push(ok);
+  lines.push(
+    `STATUS of ${barriers} barriers with ${STATUS_SESSIONS} sessions pinging (${times.length} rounds): median ${ms(median)} ms, p99 ${ms(quantile(times, 0.99))} ms (target < 50 ms: ${ok ? 'PASS' : 'FAIL'}).`,
+  );
+}
 const data = DATA_MEMBERS * DATA_PER_MEMBER;
-const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-const memoryOk = peakRss - idleRss < 2 * data;
+const memoryOk = memory.every((run) => above(run) < 2 * data);
 verdicts.push(memoryOk);
+const memoryLine = (set: ReleaseMemory[]) =>
+  `peak RSS ${range(set.map((run) => run.peak))} MiB, ${range(set.map(above))} MiB above its idle footprint with the sessions open (${range(set.map((run) => run.idle))} MiB); ${range(set.map((run) => run.arrived - run.idle))} MiB taken while the data arrived, ${range(set.map((run) => run.peak - run.arrived))} MiB by the release`;
 lines.push(
-  `Release of ${mib(data)} MiB of data to ${DATA_MEMBERS} members (${ms(dataTime)} ms): server peak RSS ${mib(peakRss)} MiB, ${mib(peakRss - idleRss)} MiB above its idle footprint with the sessions open (${mib(idleRss)} MiB) (target < 2 × data = ${mib(2 * data)} MiB: ${memoryOk ? 'PASS' : 'FAIL'}); ${mib(arrivedRss - idleRss)} MiB of it taken while the data arrived, ${mib(peakRss - arrivedRss)} MiB by the release to every member.`,
+  `Release of ${mib(data)} MiB of data to ${DATA_MEMBERS} members (${MEMORY_RUNS} runs, ranges; release ${Math.min(...memory.map((run) => run.ms)).toFixed(1)}–${Math.max(...memory.map((run) => run.ms)).toFixed(1)} ms): server ${memoryLine(memory)} (target < 2 × data = ${mib(2 * data)} MiB: ${memoryOk ? 'PASS' : 'FAIL'}).`,
 );
+if (baseline)
+  lines.push(`  The same release, server of ${flags.baseline} (before): ${memoryLine(baselineMemory)}.`);
 process.stdout.write(lines.join('\n') + '\n');
 process.exitCode = verdicts.every(Boolean) ? 0 : 1;

@@ -108,6 +108,8 @@ export class Generation {
         this.blocks = new DataLines();
         for (const each of this.arrivals.values()) this.encodeBlock(each);
       }
+      // The data came as a view of a lent read buffer: what stays inline gets bytes of its own.
+      if (arrival.data !== undefined) arrival.data = Buffer.from(arrival.data);
     }
     this.firstArrivalAt ??= arrival.arrivedAt;
     this.lastArrivalAt = arrival.arrivedAt;

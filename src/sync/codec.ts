@@ -11,8 +11,8 @@ export interface LineParserOptions {
   longLine?: { verb: string; maxBytes: number };
   onLine(line: string): void;
   /**
-   * Instead of `onLine`: the line's bytes, without `\n` or `\r\n`, the receiver's to keep (the parser never
-   * writes to them again), so that a value can be kept without a copy.
+   * Instead of `onLine`: the line's bytes, without `\n` or `\r\n`, lent for the call: a line that came whole in
+   * one chunk is a view of that chunk, which the caller may reuse; the receiver copies what it keeps.
    */
   onLineBytes?(line: Buffer): void;
   /** The current line passed its limit; the parser has stopped and ignores any further bytes. */
@@ -25,9 +25,9 @@ const MAX_PIECES = 64;
 export class LineParser {
   private readonly options: LineParserOptions;
   /**
-   * The pieces of the line being read, as read (the socket never reuses them), joined once at the line's end
-   * into a buffer of the line's exact size: no growth by doubling, whose discarded steps would double the
-   * memory a large line costs until the next collection.
+   * The pieces of the line being read, each copied out of its chunk, joined once at the line's end into a buffer
+   * of the line's exact size: no growth by doubling, whose discarded steps would double the memory a large line
+   * costs until the next collection.
    */
   private pieces: Buffer[] = [];
   /** A line trickled in many small reads is copied into this buffer instead, grown by doubling. */
@@ -41,6 +41,7 @@ export class LineParser {
     this.options = options;
   }
 
+  /** Frame `chunk`, which is lent: the parser keeps no view of it, so the caller may reuse it at once. */
   push(chunk: Buffer): void {
     let start = 0;
     while (!this.stopped && start < chunk.length) {
@@ -78,7 +79,7 @@ export class LineParser {
 
   private keep(piece: Buffer): void {
     if (this.trickled === undefined && this.pieces.length < MAX_PIECES) {
-      this.pieces.push(piece);
+      this.pieces.push(Buffer.from(piece));
       this.pendingBytes += piece.length;
       return;
     }

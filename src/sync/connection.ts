@@ -8,9 +8,10 @@ import { LineParser } from './codec.ts';
 import type { SyncLimits } from './limits.ts';
 import { maxWaitLineBytes } from './limits.ts';
 import type { Link, Session } from './session.ts';
+import type { ReadPath, SharedReader } from './socket-reader.ts';
 
 export interface ConnectionHandlers {
-  /** One line's bytes, the handler's to keep. */
+  /** One line's bytes, lent for the call (they may sit in the server's shared read buffer): copy what must stay. */
   onLine(connection: Connection, line: Buffer): void;
   onClose(connection: Connection): void;
   onAuthTimeout(connection: Connection): void;
@@ -22,6 +23,8 @@ const CLOSE_FLUSH_MS = 2000;
 export class Connection implements Link {
   readonly id: number;
   readonly socket: Socket;
+  /** Whether input is read into the server's shared buffer or arrives as 'data' events. */
+  readonly readPath: ReadPath;
   session: Session | undefined;
   private closing = false;
   private readonly parser: LineParser;
@@ -31,12 +34,18 @@ export class Connection implements Link {
   private deferred: Buffer[] | undefined;
   private readonly onLine: (line: Buffer) => void;
 
-  constructor(id: number, socket: Socket, limits: SyncLimits, handlers: ConnectionHandlers) {
+  constructor(
+    id: number,
+    socket: Socket,
+    reader: SharedReader,
+    limits: SyncLimits,
+    handlers: ConnectionHandlers,
+  ) {
     this.id = id;
     this.socket = socket;
     this.maxQueuedBytes = limits.maxQueuedBytes;
     this.onLine = (line) => {
-      if (this.deferred) this.deferred.push(line);
+      if (this.deferred) this.deferred.push(Buffer.from(line));
       else handlers.onLine(this, line);
     };
     this.parser = new LineParser({
@@ -48,7 +57,7 @@ export class Connection implements Link {
     });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
+    this.readPath = reader.attach(socket, (chunk) => this.parser.push(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.closing = true;

@@ -37,7 +37,7 @@ type Handler = (
   data: Buffer | undefined,
 ) => void;
 
-/** Handle one line from a connection (its bytes, which a WAIT's data may keep). */
+/** Handle one line from a connection: its bytes are lent for the call; a WAIT's data is copied where it is kept. */
 export function dispatchLine(context: ServerContext, connection: Connection, bytes: Buffer): void {
   const { line, data } = splitData(bytes);
   const message = parseMessage(line);
@@ -228,7 +228,7 @@ function scopeOf(message: Message, session: Session): string {
   return scope;
 }
 
-// A WAIT's `data=` value stays bytes, a view of the line: release data is never turned into a string (B7).
+// A WAIT's `data=` value stays bytes, a view of the lent line: release data is never turned into a string (B7).
 function splitData(bytes: Buffer): { line: string; data: Buffer | undefined } {
   const verb = bytes.toString('latin1', 0, 5).toUpperCase();
   const at =
@@ -239,9 +239,7 @@ function splitData(bytes: Buffer): { line: string; data: Buffer | undefined } {
   let end = at + 6;
   while (end < bytes.length && bytes[end] !== 0x20 && bytes[end] !== 0x09) end++;
   const data = bytes.subarray(at + 6, end);
-  // A view keeps its whole read buffer alive: small data in a large buffer is copied out instead.
-  const kept = data.buffer.byteLength > 2 * data.length + 1024 ? Buffer.from(data) : data;
-  return { line: bytes.toString('utf8', 0, at) + bytes.toString('utf8', end), data: kept };
+  return { line: bytes.toString('utf8', 0, at) + bytes.toString('utf8', end), data };
 }
 
 // An unknown verb is echoed, cut short and stripped to printable ASCII so the answer stays one safe line.

@@ -23,6 +23,7 @@ import { BarrierRegistry } from './registry.ts';
 import type { ReleasedGeneration } from './registry.ts';
 import { isValidName } from './protocol.ts';
 import { SessionTable } from './session.ts';
+import { SharedReader } from './socket-reader.ts';
 import type { BarrierStatus } from './status.ts';
 
 export interface SyncServerOptions {
@@ -62,6 +63,8 @@ export class SyncServer {
   private readonly unauthenticated = new Set<Connection>();
   /** Authenticated connections: the ones `maxConnections` bounds. */
   private readonly members = new Set<Connection>();
+  /** One read buffer for every socket: input costs no allocation per read. */
+  private readonly reader = new SharedReader();
   private nextConnectionId = 1;
   private closed: Promise<void> | undefined;
 
@@ -231,7 +234,7 @@ export class SyncServer {
   }
 
   private accept(socket: Socket): void {
-    const connection = new Connection(this.nextConnectionId++, socket, this.context.limits, {
+    const connection = new Connection(this.nextConnectionId++, socket, this.reader, this.context.limits, {
       onLine: (from, line) => dispatchLine(this.context, from, line),
       onClose: (from) => this.dropped(from),
       onAuthTimeout: (from) => {
