@@ -170,6 +170,7 @@ export class SyntaxReader {
 
   /** A key as the reference reads it: the raw scalar text (never typed), or a control tag. */
   protected readKey(key: YamlSyntax): Key {
+    if (key.kind === 'scalar' && key.tag === null) return { kind: 'name', name: key.text };
     const node = this.deref(key);
     if (node.kind !== 'scalar') {
       throw new ConstructError(
