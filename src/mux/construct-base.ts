@@ -33,7 +33,7 @@ export interface ConstructContext {
    * Counts work against the load's budget: `nodes` constructed, `alias` nodes re-built through aliases.
    * Throws (a BudgetExceeded, which ends the whole load) once a budget is spent.
    */
-  spend(kind: 'nodes' | 'alias', count: number, at: () => SourceRef): void;
+  spend(kind: 'nodes' | 'alias', count: number, at: SyntaxPos): void;
 }
 
 /** The load's budget is spent (an alias bomb, an include fan-out): loading stops at once. */
@@ -107,7 +107,7 @@ export class SyntaxReader {
           alias.pos,
         );
       }
-      this.context.spend('alias', this.expandedSize(alias.target), () => this.ref(alias.pos));
+      this.context.spend('alias', this.expandedSize(alias.target), alias.pos);
       current = alias.target;
     }
     return current;
@@ -138,7 +138,7 @@ export class SyntaxReader {
         node.pos,
       );
     }
-    this.context.spend('nodes', 1, () => this.ref(node.pos));
+    this.context.spend('nodes', 1, node.pos);
     this.constructing.add(node);
     try {
       return build();
@@ -170,6 +170,7 @@ export class SyntaxReader {
 
   /** A key as the reference reads it: the raw scalar text (never typed), or a control tag. */
   protected readKey(key: YamlSyntax): Key {
+    if (key.kind === 'scalar' && key.tag === null) return { kind: 'name', name: key.text };
     const node = this.deref(key);
     if (node.kind !== 'scalar') {
       throw new ConstructError(

@@ -7,7 +7,7 @@
 import { CONTROL_TAGS, ConstructError, MUX_TAG, SyntaxReader, isTreeMapTag } from './construct-base.ts';
 import type { Syntax } from './construct-base.ts';
 import type { MapSyntax, PairSyntax, ScalarSyntax, SyntaxPos, YamlSyntax } from './parse.ts';
-import { ScalarError, TAGS, constructScalar, isScalarTag, resolvePlainTag } from './yaml11.ts';
+import { ScalarError, TAGS, constructScalar, isScalarTag, quickPlainValue, resolvePlainTag } from './yaml11.ts';
 import { PyTuple, dictFromPairs, isHashable, setFromItems } from './values.ts';
 import type { PyValue } from './values.ts';
 
@@ -15,26 +15,35 @@ function unknownTag(tag: string): string {
   return `could not determine a constructor for the tag '${tag}'`;
 }
 
+function checkValueTag(node: Syntax): void {
+  if (node.tag !== null && (CONTROL_TAGS.includes(node.tag) || node.tag === MUX_TAG)) {
+    throw new ConstructError('MUX_BAD_TAG', 'other', `${node.tag} can only tag a key of a node`, node.tagPos);
+  }
+}
+
 export class ValueBuilder extends SyntaxReader {
   /** A value: PyYAML's `construct_object` with the reference's loader. */
   value(syntax: YamlSyntax): PyValue {
     const node = this.deref(syntax);
+    if (node.kind === 'scalar') {
+      // a scalar holds nothing, so it cannot hold itself: counted without the recursion check
+      this.context.spend('nodes', 1, node.pos);
+      checkValueTag(node);
+      return this.scalar(node);
+    }
     return this.enter(node, () => {
-      if (node.tag !== null && (CONTROL_TAGS.includes(node.tag) || node.tag === MUX_TAG)) {
-        throw new ConstructError(
-          'MUX_BAD_TAG',
-          'other',
-          `${node.tag} can only tag a key of a node`,
-          node.tagPos,
-        );
-      }
-      if (node.kind === 'scalar') return this.scalar(node);
+      checkValueTag(node);
       if (node.kind === 'seq') return this.sequence(node);
       return this.mapping(node);
     });
   }
 
   private scalar(node: ScalarSyntax): PyValue {
+    if (node.tag === null) {
+      if (!node.plain) return node.text;
+      const quick = quickPlainValue(node.text);
+      if (quick !== undefined) return quick;
+    }
     const tag =
       node.tag === null
         ? node.plain

@@ -163,7 +163,11 @@ class Loader {
       chain,
       diagnostics: this.diagnostics,
       include: (path, at) => this.include(path, at, file, chain),
-      spend: (kind, count, at) => this.spend(kind, count, at),
+      // the position becomes a SourceRef only once the budget is spent
+      spend: (kind, count, pos) => {
+        if (this.spent[kind] + count <= this.limits[kind]) this.spent[kind] += count;
+        else this.spend(kind, count, { file, line: pos.line, col: pos.col, chain });
+      },
     });
   }
 

@@ -7,6 +7,7 @@
 import { MAX_NESTING, composeYaml } from './yaml-compose.ts';
 import { Cursor, firstUnacceptable } from './yaml-cursor.ts';
 import { Scanner } from './yaml-scanner.ts';
+import { parseSimpleYaml } from './yaml-simple.ts';
 
 export { MAX_NESTING };
 
@@ -85,5 +86,7 @@ export function parseYaml(source: string): ParsedYaml {
       ],
     };
   }
+  const simple = parseSimpleYaml(source);
+  if (simple !== undefined) return { root: simple, problems: [] };
   return composeYaml(new Scanner(source));
 }

@@ -145,6 +145,10 @@ function checkDepth(tree: MuxNode, diagnostics: Diagnostics): void {
 
 /** Internal filters and path overrides that name no node of the final tree are warnings. */
 function checkTargets(tree: MuxNode, diagnostics: Diagnostics): void {
+  let declared = false;
+  for (const node of tree.preorder())
+    declared ||= node.filterOnly.length + node.filterOut.length + node.overrides.length > 0;
+  if (!declared) return;
   const paths = nodePaths(tree);
   const existing = new Set(paths.values());
   const allPaths = [...existing];

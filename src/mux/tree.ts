@@ -36,6 +36,8 @@ export class MuxNode {
   name: string;
   /** Where the node was first defined. */
   at: SourceRef | undefined;
+  /** Children by name, built once there are many (a wide `!mux`); dropped when children are removed. */
+  private byName: Map<string, MuxNode> | undefined;
 
   constructor(name: string, at?: SourceRef) {
     this.name = name;
@@ -55,7 +57,13 @@ export class MuxNode {
   }
 
   childNamed(name: string): MuxNode | undefined {
-    return this.children.find((child) => child.name === name);
+    const children = this.children;
+    if (children.length < 16) return children.find((child) => child.name === name);
+    if (!this.byName) {
+      this.byName = new Map();
+      for (let index = children.length - 1; index >= 0; index--) this.byName.set(children[index].name, children[index]);
+    }
+    return this.byName.get(name);
   }
 
   /** Append a child, or merge it into the existing child of the same name (which keeps its position). */
@@ -67,6 +75,7 @@ export class MuxNode {
     }
     child.parent = this;
     this.children.push(child);
+    this.byName?.set(child.name, child);
   }
 
   /**
@@ -79,6 +88,7 @@ export class MuxNode {
       if (remove.kind === 'node') {
         const kept = this.children.filter((child) => !remove.pattern.test(child.name));
         this.children.splice(0, this.children.length, ...kept);
+        this.byName = undefined;
       } else {
         for (const key of [...this.values.keys()]) if (remove.pattern.test(key)) this.values.delete(key);
       }
@@ -96,6 +106,7 @@ export class MuxNode {
     if (!this.parent) return;
     const index = this.parent.children.indexOf(this);
     if (index >= 0) this.parent.children.splice(index, 1);
+    this.parent.byName = undefined;
     this.parent = null;
   }
 

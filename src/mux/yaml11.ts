@@ -68,6 +68,20 @@ export function resolvePlainTag(text: string): string {
   return TAGS.str;
 }
 
+const SMALL_INT = /^[1-9][0-9]{0,14}$/;
+
+/**
+ * The value of a plain scalar when no pattern needs trying (no resolver starts with its first character) or
+ * it is a small decimal int; undefined otherwise (then resolve and construct).
+ */
+export function quickPlainValue(text: string): PyValue | undefined {
+  if (text === '') return undefined;
+  const first = text[0];
+  if (!RESOLVERS.has(first)) return text;
+  if (first >= '1' && first <= '9' && SMALL_INT.test(text)) return Number(text);
+  return undefined;
+}
+
 /** Whether `construct` knows the scalar tag. */
 export function isScalarTag(tag: string): boolean {
   return SCALAR_CONSTRUCTORS.has(tag);
