@@ -181,11 +181,14 @@ await call({ kind: 'close', set: 'crowd' });
 const baseline = flags.baseline === undefined ? undefined : checkout(flags.baseline);
 const memory: ReleaseMemory[] = [];
 const baselineMemory: ReleaseMemory[] = [];
-for (let run = 0; run < MEMORY_RUNS; run++) {
-  if (baseline) baselineMemory.push(await releaseMemory(call, token, baseline.root));
-  memory.push(await releaseMemory(call, token));
+try {
+  for (let run = 0; run < MEMORY_RUNS; run++) {
+    if (baseline) baselineMemory.push(await releaseMemory(call, token, baseline.root));
+    memory.push(await releaseMemory(call, token));
+  }
+} finally {
+  baseline?.dispose();
 }
-baseline?.dispose();
 
 await call({ kind: 'close', set: 'baton' });
 await call({ kind: 'close', set: 'naive' });
