@@ -139,7 +139,7 @@ test('B7: resolved generations keep at most the retained-data bound; the oldest 
 });
 
 test.serial(
-  'STATUS over 4,000 sessions and 400 barriers is answered without expiring members that keep sending PING',
+  'STATUS of 1,000 barriers and 1,000 TIMEOUTs at once over 4,000 sessions expire no member that keeps sending PING',
   async (t) => {
     const sessions = 4000;
     // A member silent for 22 s is expired; each one here sends PING every second. The window is wide so that a
@@ -156,21 +156,28 @@ test.serial(
       sockets.push(...batch);
     }
     const waiter = await LineSocket.member(t, server, 'waiter');
-    for (let index = 0; index < 400; index++) waiter.send(`WAIT b${index} count=2`);
-    await waiter.expect('QUEUED b399');
+    for (let index = 0; index < 1000; index++) waiter.send(`WAIT b${index} count=2`);
+    await waiter.expect('QUEUED b999');
     const startedAt = performance.now();
     waiter.send('STATUS id=all');
     const lines: string[] = [];
     for (let line = await waiter.next(60_000); line !== 'END id=all'; line = await waiter.next(60_000))
       lines.push(line);
     t.log(
-      `STATUS of 400 barriers over ${sessions} pinging sessions: ${(performance.now() - startedAt).toFixed(1)} ms`,
+      `STATUS of 1,000 barriers over ${sessions} pinging sessions: ${(performance.now() - startedAt).toFixed(1)} ms`,
     );
-    t.is(server.stats.sessions, sessions + 1, 'no member expired');
+    t.is(server.stats.sessions, sessions + 1, 'no member expired by the STATUS');
     t.false(sockets.some((socket) => socket.expired));
-    t.is(lines.length, 400);
+    t.is(lines.length, 1000);
     // Count-only barriers: the candidates are every session of the scope; the list is cut at the listing limit.
     t.true(lines.every((line) => fieldsOf(line).missing_more === '1'));
+
+    // 1,000 deadlines falling due together: each TIMEOUT names its missing members out of the same 4,000.
+    for (let index = 0; index < 1000; index++) waiter.send(`WAIT t${index} count=2 timeout_ms=1500`);
+    let timedOut = 0;
+    while (timedOut < 1000) if ((await waiter.next(60_000)).startsWith('TIMEOUT t')) timedOut++;
+    t.is(server.stats.sessions, sessions + 1, 'no member expired by the TIMEOUTs');
+    t.false(sockets.some((socket) => socket.expired));
   },
 );
 
