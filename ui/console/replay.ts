@@ -84,14 +84,17 @@ export class ConsoleReplay {
       gate: (step, number) => this.gate(step, number),
       onFailure: (step, number, failure) => this.failed(step, number, failure),
       hooks: {
-        stepEnd: (_, number, failure) => this.mark(number, failure ? 'failed' : 'passed'),
+        stepEnd: (_, number, failure) => {
+          this.learn();
+          this.mark(number, failure ? 'failed' : 'passed');
+        },
       },
     });
     this.stoppedAt = outcomes.find((outcome) => outcome.stoppedAt)?.stoppedAt;
     for (const row of this.view.steps) if (row.status === 'pending' && this.stoppedAt) row.status = 'dropped';
     this.view.phase = this.stoppedAt ? 'taken-over' : 'done';
     const failed = outcomes.filter((outcome) => outcome.error && !outcome.interrupted);
-    this.session.say(
+    this.session.tell(
       this.stoppedAt
         ? `taken over before step ${this.view.current + 1}: type commands by hand (:), w saves the script`
         : `replay ${failed.length === 0 ? 'passed' : 'failed'}: type commands by hand (:), w saves the script`,
@@ -118,11 +121,22 @@ export class ConsoleReplay {
         this.answer?.({ edit: effect.line });
         return true;
       case 'save':
-        this.save(resolve(this.session.options.cwd, effect.file), effect.file);
+        // After the lines typed before it: an accepted proposal is in the recording when it is read.
+        void this.session.idle().then(() => this.save(resolve(this.session.options.cwd, effect.file), effect.file));
         return true;
       default:
         return false;
     }
+  }
+
+  // Lines typed by hand name the streams, groups and hosts the replayed steps made.
+  private learn(): void {
+    const known = this.session.runner.known;
+    const state = this.session.controller.snapshot();
+    for (const name of Object.keys(state.streams)) known.streams.add(name);
+    for (const name of Object.keys(state.groups)) known.groups.add(name);
+    Object.assign(known.hosts, this.options.script.hosts);
+    Object.assign(this.session.view.hosts, this.options.script.hosts);
   }
 
   private async gate(step: Step, number: number): Promise<'run' | 'stop'> {
@@ -148,7 +162,7 @@ export class ConsoleReplay {
   private async failed(step: Step, number: number, failure: StepFailure): Promise<FailureChoice> {
     this.view.current = number - 1;
     this.view.phase = 'failed';
-    this.session.say(
+    this.session.tell(
       [
         `step ${number} failed at ${failure.file}:${failure.line}: ${failure.message} [${failure.code}]`,
         ...(failure.expected ? [`  expected: ${failure.expected}`] : []),
@@ -227,9 +241,9 @@ export class ConsoleReplay {
         handLines: recorded.split('\n').filter((line) => line !== ''),
       });
       const problems = saveScript(path, text);
-      this.session.say(problems.length === 0 ? `saved ${name}` : problems.join('\n'));
+      this.session.tell(problems.length === 0 ? `saved ${name}` : problems.join('\n'));
     } catch (error) {
-      this.session.say(`not saved: ${errorMessage(error)}`);
+      this.session.tell(`not saved: ${errorMessage(error)}`);
     }
   }
 }

@@ -194,11 +194,9 @@ export class ConsoleSession {
           this.view.proposals = this.view.proposals.slice(1);
           this.store.changed();
           break;
-        case 'save': {
-          const problems = saveScript(resolve(this.options.cwd, effect.file), readFileSync(this.scriptPath, 'utf8'));
-          this.say(problems.length === 0 ? `saved ${effect.file}` : problems.join('\n'));
+        case 'save':
+          void this.idle().then(() => this.save(effect.file));
           break;
-        }
         case 'replay':
         case 'replay-edit':
           this.say('no replay runs here: baton replay SCRIPT shows one');
@@ -239,6 +237,18 @@ export class ConsoleSession {
     } catch (error) {
       this.say(`error: ${errorMessage(error)}`);
     }
+  }
+
+  // The recorded script, as far as it goes, written to `file` (after the lines typed before `save` have run).
+  private save(file: string): void {
+    const problems = saveScript(resolve(this.options.cwd, file), readFileSync(this.scriptPath, 'utf8'));
+    this.tell(problems.length === 0 ? `saved ${file}` : problems.join('\n'));
+  }
+
+  /** Say `text` in the log, and show its first line under the panes until the next one. */
+  tell(text: string): void {
+    this.view.hint = text.split('\n')[0] ?? '';
+    this.say(text);
   }
 
   say(text: string): void {

@@ -312,7 +312,10 @@ function submit(state: UiState, view: JobView): Transition {
   if (trimmed === 'quit' || trimmed === 'q') return quit(recorded, view);
   if (/^save(\s|$)/.test(trimmed)) {
     const save = saveLine(text);
-    return 'type' in save ? { state: recorded, effects: [save] } : same({ ...state, lineError: save });
+    // The answer comes under the panes, where a notice would hide it.
+    return 'type' in save
+      ? { state: { ...recorded, notice: '' }, effects: [save] }
+      : same({ ...state, lineError: save });
   }
   const { parsed, errors } = parseLine(text, knownOf(view), {});
   const [error] = errors;
