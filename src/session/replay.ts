@@ -60,6 +60,8 @@ export interface ReplayOptions {
   gate?: StepGate;
   /** Asked at a failed step outside `finally`; without it a failed step fails its unit. */
   onFailure?: FailureHandler;
+  /** When the replay was stopped (a take-over), awaited before `finally` runs: the console defers it to its end. */
+  afterStop?: () => Promise<void>;
 }
 
 /**
@@ -178,6 +180,7 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     options.hooks?.unitStart?.('setup', undefined);
     finish('setup', undefined, firstFailure, failure);
   }
+  if (stoppedAt !== undefined) await options.afterStop?.();
   // Teardown mode: the interrupted work is given up (tasks cancelled, barrier waits ended, busy units given
   // back) so that `finally` paces on its own steps only.
   if (interrupted()) await controller.abandon('INTERRUPTED', 'interrupted: running finally');

@@ -44,8 +44,7 @@ export function ReplayStrip({ view, width }: { view: JobView; width: number }) {
   const replay = view.replay;
   if (!replay) return null;
   const current = replay.steps[replay.current];
-  const where =
-    replay.phase === 'done' || !current ? '' : ` step ${current.number}/${replay.steps.length}`;
+  const where = replay.phase === 'done' || !current ? '' : ` step ${current.number}/${replay.steps.length}`;
   const keys = [
     keyHints('replay', (name) => REPLAY_PHASES[name]?.includes(replay.phase) === true),
     'w save',
@@ -74,7 +73,5 @@ export function ProposalLine({ view }: { view: JobView }) {
   const proposal = view.proposals[0];
   if (proposal === undefined) return null;
   const more = view.proposals.length > 1 ? ` (+${view.proposals.length - 1})` : '';
-  return (
-    <Line color="green">{`proposed: ${proposal}${more}   ${keyHints('proposal', () => true)}`}</Line>
-  );
+  return <Line color="green">{`proposed: ${proposal}${more}   ${keyHints('proposal', () => true)}`}</Line>;
 }

@@ -64,7 +64,9 @@ export const consoleReplayCommand: Command = {
     if (!inConsole || !parsed) return replayCommand.run(args, io);
     const { script } = parsed;
     const until =
-      values.until === undefined ? undefined : untilPoint(parseUntil(values.until, io.cwd), script, displayName);
+      values.until === undefined
+        ? undefined
+        : untilPoint(parseUntil(values.until, io.cwd), script, displayName);
     const [{ ConsoleSession }, { runScreen }, { ConsoleReplay }] = await Promise.all([
       import('./session.ts'),
       import('./screen.tsx'),
@@ -76,7 +78,10 @@ export const consoleReplayCommand: Command = {
         cwd: io.cwd,
         env: io.env,
         argv: ['replay', ...args],
-        variantFiles: [...script.variantFiles, ...(values.variants ?? []).map((path) => resolve(io.cwd, path))],
+        variantFiles: [
+          ...script.variantFiles,
+          ...(values.variants ?? []).map((path) => resolve(io.cwd, path)),
+        ],
         ...(values['filter-only'] ? { filterOnly: values['filter-only'] } : {}),
         ...(values['filter-out'] ? { filterOut: values['filter-out'] } : {}),
         ...(values.hosts ? { hostBook: readHosts(values.hosts, { cwd: io.cwd, env: io.env }) } : {}),
@@ -98,10 +103,10 @@ export const consoleReplayCommand: Command = {
     try {
       await runScreen(session, io);
     } finally {
+      // A step still running is interrupted; the script's `finally` runs before the streams close.
       replay.close();
-      recorded = await session.end(io.signal?.aborted === true);
-      // With the streams closed a step still running ends.
       await replayed.catch(() => undefined);
+      recorded = await session.end(io.signal?.aborted === true);
     }
     writeLine(io.stderr, `typed by hand: ${relative(io.cwd, recorded) || recorded}`);
     return io.signal?.aborted ? EXIT.interrupted : EXIT.ok;

@@ -44,6 +44,10 @@ export class ConsoleReplay {
   private stopRequested = false;
   private answer: ((answer: Answer) => void) | undefined;
   private stoppedAt: Step | undefined;
+  /** Interrupts the step running when the console closes; `finally` then runs. */
+  private readonly abort = new AbortController();
+  private closed: () => void = () => undefined;
+  private readonly closing = new Promise<void>((resolveClosing) => (this.closed = resolveClosing));
 
   constructor(session: ConsoleSession, options: ConsoleReplayOptions) {
     this.session = session;
@@ -81,8 +85,14 @@ export class ConsoleReplay {
       env: this.options.env,
       variantsFor: (filter) => this.session.book.matching(filter),
       displayName: this.options.displayName,
+      signal: this.abort.signal,
       gate: (step, number) => this.gate(step, number),
       onFailure: (step, number, failure) => this.failed(step, number, failure),
+      // Taken over: the streams stay open for the user; the script's `finally` runs when the console closes.
+      afterStop: () => {
+        this.takenOver();
+        return this.closing;
+      },
       hooks: {
         stepEnd: (_, number, failure) => {
           this.learn();
@@ -90,23 +100,32 @@ export class ConsoleReplay {
         },
       },
     });
-    this.stoppedAt = outcomes.find((outcome) => outcome.stoppedAt)?.stoppedAt;
-    for (const row of this.view.steps) if (row.status === 'pending' && this.stoppedAt) row.status = 'dropped';
-    this.view.phase = this.stoppedAt ? 'taken-over' : 'done';
+    if (this.stoppedAt) return outcomes;
+    this.view.phase = 'done';
     const failed = outcomes.filter((outcome) => outcome.error && !outcome.interrupted);
     this.session.tell(
-      this.stoppedAt
-        ? `taken over before step ${this.view.current + 1}: type commands by hand (:), w saves the script`
-        : `replay ${failed.length === 0 ? 'passed' : 'failed'}: type commands by hand (:), w saves the script`,
+      `replay ${failed.length === 0 ? 'passed' : 'failed'}: type commands by hand (:), w saves the script`,
     );
     for (const outcome of failed) for (const line of outcome.text ?? []) this.session.say(line);
     return outcomes;
   }
 
-  /** The console is closing: a pause waiting for a key stops the replay. */
+  /** The console is closing: the replay stops (a running step is interrupted) and its `finally` runs. */
   close(): void {
     this.stopRequested = true;
+    this.abort.abort();
     this.answer?.({ action: 'takeover' });
+    this.closed();
+  }
+
+  private takenOver(): void {
+    const main = [...stepsOf(this.options.script.items)].length;
+    for (const row of this.view.steps)
+      if (row.status === 'pending' && row.number <= main) row.status = 'dropped';
+    this.view.phase = 'taken-over';
+    this.session.tell(
+      `taken over before step ${this.view.current + 1}: type commands by hand (:), w saves the script`,
+    );
   }
 
   private handle(effect: Effect): boolean {
@@ -122,7 +141,9 @@ export class ConsoleReplay {
         return true;
       case 'save':
         // After the lines typed before it: an accepted proposal is in the recording when it is read.
-        void this.session.idle().then(() => this.save(resolve(this.session.options.cwd, effect.file), effect.file));
+        void this.session
+          .idle()
+          .then(() => this.save(resolve(this.session.options.cwd, effect.file), effect.file));
         return true;
       default:
         return false;
@@ -142,14 +163,14 @@ export class ConsoleReplay {
   private async gate(step: Step, number: number): Promise<'run' | 'stop'> {
     this.view.current = number - 1;
     if (this.options.until && reaches(this.options.until, step, number)) this.stepping = true;
-    if (this.stopRequested) return 'stop';
+    if (this.stopRequested) return this.stop(step);
     if (this.stepping) {
       this.view.phase = 'paused';
       this.changed();
       for (;;) {
         const answer = await this.next();
         if (!('action' in answer)) continue;
-        if (answer.action === 'takeover') return 'stop';
+        if (answer.action === 'takeover') return this.stop(step);
         if (answer.action === 'continue') this.stepping = false;
         if (answer.action === 'step' || answer.action === 'continue') break;
       }
@@ -170,7 +191,7 @@ export class ConsoleReplay {
         'r redo, e edit, s skip, t take over',
       ].join('\n'),
     );
-    if (this.stopRequested) return 'stop';
+    if (this.stopRequested) return this.stop(step);
     for (;;) {
       const answer = await this.next();
       if ('edit' in answer) {
@@ -187,8 +208,13 @@ export class ConsoleReplay {
         this.view.phase = this.stepping ? 'paused' : 'running';
         return 'skip';
       }
-      if (answer.action === 'takeover') return 'stop';
+      if (answer.action === 'takeover') return this.stop(step);
     }
+  }
+
+  private stop(step: Step): 'stop' {
+    this.stoppedAt = step;
+    return 'stop';
   }
 
   private resumed(number: number, choice: FailureChoice): FailureChoice {

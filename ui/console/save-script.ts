@@ -43,7 +43,8 @@ export function takeoverText(takeover: Takeover): string {
     ...(dropped.some((line) => line.trim() !== '')
       ? [`# --- dropped at takeover, line ${stop} ---`, ...dropped.map((line) => `# ${line}`)]
       : []),
-  ].join('\n')
+  ]
+    .join('\n')
     .concat('\n');
 }
 
