@@ -8,7 +8,12 @@ export const COMMANDS: Registry = [
     summary: 'Open the interactive console',
     load: async () => (await import('./console/command.ts')).consoleCommand,
   },
-  ...CORE_COMMANDS,
+  // On a terminal `baton replay` shows the replay in the console; elsewhere it is the core's.
+  ...CORE_COMMANDS.map((entry) =>
+    entry.name === 'replay'
+      ? { ...entry, load: async () => (await import('./console/replay-command.ts')).consoleReplayCommand }
+      : entry,
+  ),
   {
     name: 'dash',
     summary: "Follow a job's journal on a full-screen dashboard",

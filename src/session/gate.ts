@@ -80,6 +80,7 @@ export function replayGate(options: { step: boolean; until?: UntilPoint; ask?: A
   };
 }
 
-function reaches(until: UntilPoint, step: Step, number: number): boolean {
+/** Whether `step` (number `number`) is at or after the `--until` point. */
+export function reaches(until: UntilPoint, step: Step, number: number): boolean {
   return 'step' in until ? number >= until.step : atOrAfter(step, until);
 }

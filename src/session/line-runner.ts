@@ -18,6 +18,11 @@ export interface LineRunnerOptions {
   recorder?: Recorder;
   /** Where the runner's answers go (errors, the facts a step observed, help). */
   say: (text: string) => void;
+  /**
+   * Output expectations proposed after each step (R3), for the user to accept, edit or dismiss; called after
+   * every step, with none too, so that the proposals of an earlier step are dropped. Without it they are said.
+   */
+  propose?: (lines: string[]) => void;
 }
 
 const CONSOLE: CommandSource = { kind: 'console' };
@@ -120,7 +125,8 @@ export class LineRunner {
     const facts = stepFacts(command, controller.snapshot(), sinceSeq, failuresBefore);
     recorder?.write(facts.expects);
     for (const line of facts.expects) say(line);
-    for (const line of facts.proposals) say(`proposed (type it to keep it): ${line}`);
+    if (this.options.propose) this.options.propose(facts.proposals);
+    else for (const line of facts.proposals) say(`proposed (type it to keep it): ${line}`);
   }
 }
 

@@ -30,6 +30,13 @@ export interface UnitOutcome {
 /** Before a step: run it, or stop the replay there (the rest is skipped, `finally` still runs). */
 export type StepGate = (step: Step, number: number) => Promise<'run' | 'stop'> | 'run' | 'stop';
 
+/**
+ * At a failed step (P6, a person at the console): run it again, run an edited step in its place, skip it,
+ * stop the replay there (take over: the step counts as not run), or let it fail the unit.
+ */
+export type FailureChoice = 'redo' | 'skip' | 'stop' | 'fail' | { edit: Step };
+export type FailureHandler = (step: Step, number: number, failure: StepFailure) => Promise<FailureChoice>;
+
 export interface ReplayHooks {
   unitStart?(name: string, variant: ScenarioVariant | undefined): void;
   unitEnd?(outcome: UnitOutcome): void;
@@ -51,6 +58,10 @@ export interface ReplayOptions {
   hooks?: ReplayHooks;
   /** Asked before each step outside `finally` (`--step`, `--until`). */
   gate?: StepGate;
+  /** Asked at a failed step outside `finally`; without it a failed step fails its unit. */
+  onFailure?: FailureHandler;
+  /** When the replay was stopped (a take-over), awaited before `finally` runs: the console defers it to its end. */
+  afterStop?: () => Promise<void>;
 }
 
 /**
@@ -94,16 +105,28 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
         return undefined;
       }
       if (!teardown && interrupted()) return undefined;
-      const failure = await runStep(item.step, {
-        controller,
-        bindings,
-        number,
-        timeoutMs,
-        displayName: options.displayName,
-        ...(signal ? { signal } : {}),
-      });
-      options.hooks?.stepEnd?.(item.step, number, failure);
-      if (failure) return failure;
+      let step = item.step;
+      for (;;) {
+        const failure = await runStep(step, {
+          controller,
+          bindings,
+          number,
+          timeoutMs,
+          displayName: options.displayName,
+          ...(signal ? { signal } : {}),
+        });
+        options.hooks?.stepEnd?.(step, number, failure);
+        if (!failure) break;
+        if (teardown || !options.onFailure || interrupted() || failure.code === 'INTERRUPTED') return failure;
+        const choice = await options.onFailure(step, number, failure);
+        if (choice === 'fail') return failure;
+        if (choice === 'skip') break;
+        if (choice === 'stop') {
+          stoppedAt = step;
+          return undefined;
+        }
+        if (choice !== 'redo') step = choice.edit;
+      }
     }
     return undefined;
   };
@@ -157,6 +180,7 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     options.hooks?.unitStart?.('setup', undefined);
     finish('setup', undefined, firstFailure, failure);
   }
+  if (stoppedAt !== undefined) await options.afterStop?.();
   // Teardown mode: the interrupted work is given up (tasks cancelled, barrier waits ended, busy units given
   // back) so that `finally` paces on its own steps only.
   if (interrupted()) await controller.abandon('INTERRUPTED', 'interrupted: running finally');

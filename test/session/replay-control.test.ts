@@ -119,25 +119,32 @@ test('--until-fail replays until a replay fails and names that iteration', async
   t.regex(green.stdout, /^no failure in 2 iterations$/m);
 });
 
-test.serial('--step in a real terminal: Enter runs the next step, q stops, finally still runs', async (t) => {
-  const dir = touches();
-  const terminal = TerminalDriver.spawn(process.execPath, [bin, 'replay', 'main.baton', '--step'], {
-    cwd: dir,
-    cols: 160,
-    rows: 40,
-    env: { CI: undefined, GITHUB_ACTIONS: undefined },
-  });
-  t.teardown(() => terminal.dispose());
-  await terminal.waitFor('next: step 1 main.baton:2 open a on local', { timeoutMs: 30_000 });
-  terminal.press('enter');
-  await terminal.waitFor(/next: step 2 main\.baton:3 fg a: touch/);
-  terminal.press('enter');
-  await terminal.waitFor(/next: step 3 main\.baton:4 fg a: touch/);
-  t.true(existsSync(join(dir, 'one')));
-  terminal.write('q');
-  terminal.press('enter');
-  const status = await terminal.exited({ timeoutMs: 30_000 });
-  t.is(status.exitCode, 0, terminal.screen());
-  t.false(existsSync(join(dir, 'two')));
-  t.true(existsSync(join(dir, 'teardown')));
-});
+test.serial(
+  '--step in a real terminal: the console steps with n, t takes over, finally runs at the end',
+  async (t) => {
+    const dir = touches();
+    const terminal = TerminalDriver.spawn(process.execPath, [bin, 'replay', 'main.baton', '--step'], {
+      cwd: dir,
+      cols: 160,
+      rows: 40,
+      env: { CI: undefined, GITHUB_ACTIONS: undefined },
+    });
+    t.teardown(() => terminal.dispose());
+    await terminal.waitFor(/paused before step 1\/5[\s\S]*> +1 main\.baton:2 +open a on local/, {
+      timeoutMs: 30_000,
+    });
+    terminal.write('n');
+    await terminal.waitFor(/paused before step 2\/5[\s\S]*> +2 main\.baton:3 +fg a: touch/);
+    terminal.write('n');
+    await terminal.waitFor(/paused before step 3\/5[\s\S]*> +3 main\.baton:4 +fg a: touch/);
+    t.true(existsSync(join(dir, 'one')));
+    terminal.write('t');
+    await terminal.waitFor(/taken over before step 3/);
+    t.false(existsSync(join(dir, 'teardown')), 'finally waits for the end of the console');
+    terminal.write('qy');
+    const status = await terminal.exited({ timeoutMs: 30_000 });
+    t.is(status.exitCode, 0, terminal.screen());
+    t.false(existsSync(join(dir, 'two')));
+    t.true(existsSync(join(dir, 'teardown')));
+  },
+);

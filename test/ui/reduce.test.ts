@@ -5,7 +5,8 @@ import { initialUi } from '../../ui/state/model.ts';
 import type { Pane, UiState } from '../../ui/state/model.ts';
 import { reduce } from '../../ui/state/reduce.ts';
 import type { Key } from '../../ui/input/keys.ts';
-import { sampleView, typeChunks } from './support.ts';
+import { replayView, sampleView, typeChunks } from './support.ts';
+import { REPLAY_PHASES } from '../../ui/view/replay-view.ts';
 
 const base = initialUi(120, 40);
 
@@ -132,9 +133,20 @@ function contextState(binding: Binding): UiState[] {
       return [{ ...base, mode: 'help', helpFilter: 'ab' }];
     case 'attach':
       return [{ ...base, mode: 'attach', attached: 's2' }];
+    case 'replay':
+    case 'proposal':
+      return [base];
     default:
       return [{ ...base, pane: binding.context, selected: { ...base.selected, compare: 0 } }];
   }
+}
+
+// A view in which a binding's prompt is shown: a replay in a phase where the key acts, or a proposal.
+function viewFor(binding: Binding) {
+  if (binding.context === 'replay') return replayView(REPLAY_PHASES[binding.name]?.[0] ?? 'running');
+  const view = sampleView();
+  if (binding.context === 'proposal') view.proposals = ['expect s1 stdout /Linux/'];
+  return view;
 }
 
 function keyOf(id: string): Key {
@@ -143,9 +155,9 @@ function keyOf(id: string): Key {
 }
 
 test('every key of the registry does something in its context', (t) => {
-  const view = sampleView();
   for (const binding of BINDINGS)
     for (const id of binding.keys) {
+      const view = viewFor(binding);
       const acted = contextState(binding).some((state) => {
         const next = reduce(state, keyOf(id), view);
         return next.effects.length > 0 || JSON.stringify(next.state) !== JSON.stringify(state);

@@ -4,6 +4,7 @@ import { KeySplitter } from '../../ui/input/keys.ts';
 import { reduce } from '../../ui/state/reduce.ts';
 import type { Effect, UiState } from '../../ui/state/model.ts';
 import { JobView } from '../../ui/view/job-view.ts';
+import type { ReplayPhase } from '../../ui/view/replay-view.ts';
 
 /** A view folded from journal event bodies, as the console folds the controller's journal. */
 export function viewOf(bodies: JournalEventBody[]): JobView {
@@ -64,4 +65,21 @@ export function typeChunks(
       effects.push(...next.effects);
     }
   return { state, effects };
+}
+
+/** The sample view with a three-step replay in `phase`, at its second step. */
+export function replayView(phase: ReplayPhase): JobView {
+  const view = sampleView();
+  view.replay = {
+    script: 'x.baton',
+    phase,
+    current: 1,
+    saveAs: 'x.edited.baton',
+    steps: [
+      { number: 1, where: 'x.baton:3', text: 'open s1 on local', editable: true, status: 'passed' },
+      { number: 2, where: 'x.baton:5', text: 'fg s1: false', editable: true, status: 'pending' },
+      { number: 3, where: 'x.baton:7', text: 'fg s1: echo three', editable: true, status: 'pending' },
+    ],
+  };
+  return view;
 }

@@ -9,6 +9,7 @@ import type { UiState } from '../state/model.ts';
 import type { ConsoleStore } from '../state/store.ts';
 import type { JobView } from '../view/job-view.ts';
 import { Line } from './line.tsx';
+import { ProposalLine, ReplayStrip, replayRows } from './prompts.tsx';
 import {
   BarriersPane,
   ChartsPane,
@@ -46,7 +47,7 @@ function Tabs({ ui }: { ui: UiState }) {
 
 function Help({ ui, height }: { ui: UiState; height: number }) {
   const context: BindingContext = ui.pane;
-  const lines = helpLines(context, ui.helpFilter);
+  const lines = helpLines(context, ui.helpFilter, ['proposal', 'replay']);
   return (
     <Box flexDirection="column" height={height}>
       <Line bold color="cyan">{`help: ${ui.pane} (type to filter: ${ui.helpFilter}, Esc closes)`}</Line>
@@ -101,13 +102,15 @@ export function App({ store }: { store: ConsoleStore }) {
     );
   const extra = ui.lineError || ui.completions.length > 0 ? 1 : 0;
   // One row is left free: a frame as high as the terminal makes ink clear the whole screen on every frame.
-  const height = ui.rows - 4 - extra;
+  const height = ui.rows - 4 - extra - replayRows(view) - (view.proposals.length > 0 ? 1 : 0);
   const props: PaneProps = { ui, view, width: ui.cols, height };
   const Pane = PANE_VIEWS[ui.pane];
   return (
     <Box flexDirection="column" width={ui.cols} height={ui.rows - 1}>
       <Tabs ui={ui} />
+      <ReplayStrip view={view} width={ui.cols} />
       {ui.mode === 'help' ? <Help ui={ui} height={height} /> : <Pane {...props} />}
+      <ProposalLine view={view} />
       <Line color={ui.mode === 'attach' ? 'magenta' : 'yellow'}>{statusText(ui, view)}</Line>
       <CommandLine ui={ui} />
       <Below ui={ui} />

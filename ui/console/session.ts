@@ -15,6 +15,7 @@ import { startJobSyncServer } from '../../src/sync/job.ts';
 import type { JobSyncServer } from '../../src/sync/job.ts';
 import type { Effect, UiState } from '../state/model.ts';
 import { ConsoleStore } from '../state/store.ts';
+import { saveScript } from './save-script.ts';
 import { JobView } from '../view/job-view.ts';
 import { variantCatalog } from '../view/variant-catalog.ts';
 
@@ -24,7 +25,14 @@ export interface ConsoleSessionOptions {
   argv: string[];
   /** Named hosts, one `NAME = SPEC` a line. */
   hostsFile?: string;
+  /** Named hosts already read (`baton replay --hosts`); `hostsFile` is then not read. */
+  hostBook?: HostBook;
+  /** The environment every stream starts with (a replayed script's secrets). */
+  baseEnv?: Record<string, string>;
   variantFiles: string[];
+  /** `--filter-only` and `--filter-out` paths of the variant tree. */
+  filterOnly?: string[];
+  filterOut?: string[];
   /** Where the session script goes. @default <results>/<job>/session.baton */
   record?: string;
   /** @default results */
@@ -50,8 +58,12 @@ export class ConsoleSession {
   private readonly job: JobFiles;
   private readonly sync: JobSyncServer;
   private readonly recorder: Recorder;
-  private readonly runner: LineRunner;
-  private readonly options: ConsoleSessionOptions;
+  readonly runner: LineRunner;
+  /** The variants of the session's tree files (`for variant` loops of a replay select from it). */
+  readonly book: ReturnType<typeof variantBook>;
+  /** Effects the session leaves to what runs inside it (a replay): drive it, save its script. */
+  extension: ((effect: Effect) => boolean) | undefined;
+  readonly options: ConsoleSessionOptions;
   private readonly terminals = new Map<string, Stream>();
   private queue: Promise<void> = Promise.resolve();
   private quitRequested: (() => void) | undefined;
@@ -65,9 +77,17 @@ export class ConsoleSession {
     this.store = new ConsoleStore(ui, this.view, (effects) => this.handle(effects));
     this.quitted = new Promise((resolveQuit) => (this.quitRequested = resolveQuit));
     const { cwd, env } = options;
-    const hosts = options.hostsFile ? readHostsFile(resolve(cwd, options.hostsFile), env) : new HostBook();
+    const hosts =
+      options.hostBook ??
+      (options.hostsFile ? readHostsFile(resolve(cwd, options.hostsFile), env) : new HostBook());
     const files = options.variantFiles.map((file) => resolve(cwd, file));
-    const book = variantBook({ files, cwd });
+    const book = variantBook({
+      files,
+      cwd,
+      ...(options.filterOnly ? { filterOnly: options.filterOnly } : {}),
+      ...(options.filterOut ? { filterOut: options.filterOut } : {}),
+    });
+    this.book = book;
     this.controller = new Controller({
       journal: job.journal,
       results: job.results,
@@ -75,6 +95,7 @@ export class ConsoleSession {
       hosts,
       cwd,
       variants: (selector) => book.find(selector),
+      ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
     });
     job.journal.subscribe((event) => {
       if (event.kind === 'stream-state' && event.state === 'idle') this.wireTerminal(event.stream);
@@ -99,6 +120,10 @@ export class ConsoleSession {
       env,
       recorder: this.recorder,
       say: (text) => this.say(text),
+      propose: (lines) => {
+        this.view.proposals = lines;
+        this.store.changed();
+      },
     });
     this.view.hint = options.hint ?? '';
     if (files.length > 0) this.view.setVariants(variantCatalog(files, '', cwd));
@@ -131,6 +156,7 @@ export class ConsoleSession {
   /** What the reducer asked for. */
   handle(effects: readonly Effect[]): void {
     for (const effect of effects) {
+      if (this.extension?.(effect)) continue;
       switch (effect.type) {
         case 'run':
           if (AT_ONCE.test(effect.line)) void this.runLine(effect.line);
@@ -163,6 +189,17 @@ export class ConsoleSession {
             ),
           );
           this.store.changed();
+          break;
+        case 'proposal-done':
+          this.view.proposals = this.view.proposals.slice(1);
+          this.store.changed();
+          break;
+        case 'save':
+          void this.idle().then(() => this.save(effect.file));
+          break;
+        case 'replay':
+        case 'replay-edit':
+          this.say('no replay runs here: baton replay SCRIPT shows one');
           break;
         case 'quit':
           this.quitRequested?.();
@@ -202,7 +239,19 @@ export class ConsoleSession {
     }
   }
 
-  private say(text: string): void {
+  // The recorded script, as far as it goes, written to `file` (after the lines typed before `save` have run).
+  private save(file: string): void {
+    const problems = saveScript(resolve(this.options.cwd, file), readFileSync(this.scriptPath, 'utf8'));
+    this.tell(problems.length === 0 ? `saved ${file}` : problems.join('\n'));
+  }
+
+  /** Say `text` in the log, and show its first line under the panes until the next one. */
+  tell(text: string): void {
+    this.view.hint = text.split('\n')[0] ?? '';
+    this.say(text);
+  }
+
+  say(text: string): void {
     this.view.say(text);
     this.store.changed();
   }

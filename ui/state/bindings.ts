@@ -11,7 +11,11 @@ export type BindingContext =
   | 'command'
   | 'filter'
   | 'help'
-  | 'attach';
+  | 'attach'
+  /** While a replay runs in the console: these keys come before the pane's. */
+  | 'replay'
+  /** While an output expectation is proposed (R3): these keys come before all others. */
+  | 'proposal';
 
 /** One entry of the key registry (K1): the help overlay, the docs and the tests all read it. */
 export interface Binding {
@@ -69,6 +73,37 @@ export const BINDINGS: readonly Binding[] = [
   { name: 'hold-all', context: 'barriers', keys: ['H'], description: 'hold every barrier' },
   { name: 'release-all', context: 'barriers', keys: ['R'], description: 'release every held barrier' },
   { name: 'bind-variant', context: 'variants', keys: ['b', 'return'], description: 'bind the variant' },
+  {
+    name: 'save',
+    context: 'global',
+    keys: ['w'],
+    description: 'save the script: replayed steps and the ones typed by hand (asks for the file)',
+  },
+  { name: 'replay-step', context: 'replay', keys: ['n'], description: 'run the next step, then pause' },
+  { name: 'replay-continue', context: 'replay', keys: ['c'], description: 'run to the end' },
+  { name: 'replay-pause', context: 'replay', keys: ['p'], description: 'pause before the next step' },
+  { name: 'replay-redo', context: 'replay', keys: ['r'], description: 'at a failed step: run it again' },
+  {
+    name: 'replay-edit',
+    context: 'replay',
+    keys: ['e'],
+    description: 'at a failed step: edit its line, Enter runs it (saved into the script)',
+  },
+  { name: 'replay-skip', context: 'replay', keys: ['s'], description: 'at a failed step: skip it' },
+  {
+    name: 'replay-takeover',
+    context: 'replay',
+    keys: ['t'],
+    description: 'stop the replay here and go on by hand',
+  },
+  { name: 'proposal-accept', context: 'proposal', keys: ['y'], description: 'keep the proposed expect' },
+  {
+    name: 'proposal-edit',
+    context: 'proposal',
+    keys: ['e'],
+    description: 'edit the proposed expect in the command line',
+  },
+  { name: 'proposal-dismiss', context: 'proposal', keys: ['n'], description: 'drop the proposed expect' },
   { name: 'submit', context: 'command', keys: ['return'], description: 'run the line' },
   { name: 'complete', context: 'command', keys: ['tab'], description: 'complete the word' },
   { name: 'history-back', context: 'command', keys: ['up'], description: 'earlier line' },
@@ -110,10 +145,16 @@ export function keyId(key: { name: string; text?: string }): string {
   return key.text === ' ' ? 'space' : (key.text ?? '');
 }
 
-/** Help lines for a context: its own bindings, then the global ones, matching `filter`. */
-export function helpLines(context: BindingContext, filter: string): string[] {
+/** Help lines for a context (and the contexts active with it): its own bindings, then the global ones. */
+export function helpLines(
+  context: BindingContext,
+  filter: string,
+  active: readonly BindingContext[] = [],
+): string[] {
   const wanted = filter.toLowerCase();
-  return BINDINGS.filter((binding) => binding.context === context || binding.context === 'global')
+  const shown = [...active, context, 'global'];
+  return BINDINGS.filter((binding) => shown.includes(binding.context))
+    .sort((a, b) => shown.indexOf(a.context) - shown.indexOf(b.context))
     .map((binding) => `${binding.keys.join(' ').padEnd(16)} ${binding.description}`)
     .filter((line) => line.toLowerCase().includes(wanted));
 }

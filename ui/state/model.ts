@@ -40,6 +40,8 @@ export interface UiState {
   targets: string[];
   /** @default ctrl-] */
   detachKey: string;
+  /** The replay's failed step whose line the command line is editing (P6): Enter runs the edit in its place. */
+  editingStep?: number;
   /** A one-line message under the panes (the hint line, an answer to a key). */
   notice: string;
 }
@@ -55,7 +57,17 @@ export type Effect =
   | { type: 'cancel'; tasks: string[] }
   /** The variant filter changed: the console recounts the variants. */
   | { type: 'filter-variants'; filter: string }
+  /** Drive the replay shown in the console (P1, P6, P2). */
+  | { type: 'replay'; action: ReplayAction }
+  /** The failed step's line as edited: run in its place, and saved into the script. */
+  | { type: 'replay-edit'; line: string }
+  /** Write the script: the replayed steps and the ones typed by hand (P2). */
+  | { type: 'save'; file: string }
+  /** The first proposed expectation was accepted, edited or dismissed: it leaves the prompt. */
+  | { type: 'proposal-done' }
   | { type: 'quit' };
+
+export type ReplayAction = 'step' | 'continue' | 'pause' | 'redo' | 'skip' | 'takeover';
 
 export function initialUi(
   cols: number,

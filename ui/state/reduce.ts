@@ -6,6 +6,7 @@ import type { JobView } from '../view/job-view.ts';
 import { barrierRows, compareGroups, streamRows, taskRows } from '../view/rows.ts';
 import { bindingFor, keyId } from './bindings.ts';
 import { PANES } from './model.ts';
+import { openLine, promptKey, saveLine } from './reduce-replay.ts';
 import type { Effect, UiState } from './model.ts';
 
 /** What the reducer takes: a key, or the terminal's new size. */
@@ -94,6 +95,8 @@ function normalKey(state: UiState, key: Key, view: JobView): Transition {
       };
     return normalKey(disarmed, key, view);
   }
+  const prompted = promptKey(state, key, view);
+  if (prompted) return prompted;
   const binding = bindingFor(state.pane, keyId(key), true);
   if (!binding) return same(state);
   const page = Math.max(1, state.rows - 8);
@@ -136,6 +139,8 @@ function normalKey(state: UiState, key: Key, view: JobView): Transition {
     }
     case 'help':
       return same({ ...state, mode: 'help', helpFilter: '' });
+    case 'save':
+      return same(openLine(state, `save ${view.replay?.saveAs ?? ''}`));
     case 'quit':
       return quit(state, view);
     case 'interrupt': {
@@ -265,12 +270,14 @@ function commandKey(state: UiState, key: Key, view: JobView): Transition {
         : edit(state, line.slice(0, cursor - 1) + line.slice(cursor), cursor - 1);
     case 'delete-forward':
       return edit(state, line.slice(0, cursor) + line.slice(cursor + 1), cursor);
-    case 'clear-line':
+    case 'clear-line': {
       // Ctrl-C clears the line; on an empty line it closes it. It never quits (K8).
-      if (line === '') return same({ ...state, mode: 'normal' });
+      const { editingStep: _, ...rest } = state;
+      if (line === '') return same({ ...rest, mode: 'normal' });
       return edit(state, '', 0);
+    }
     case 'close-line': {
-      const { lineError: _, ...rest } = state;
+      const { lineError: _, editingStep: __, ...rest } = state;
       return same({ ...rest, mode: 'normal', line: '', cursor: 0, completions: [] });
     }
     default:
@@ -291,6 +298,7 @@ function submit(state: UiState, view: JobView): Transition {
   const trimmed = text.trim();
   const done: UiState = { ...state, line: '', cursor: 0, completions: [], mode: 'normal' };
   delete done.lineError;
+  delete done.editingStep;
   if (state.heredocTag !== undefined) {
     // The lines of a `<<TAG` block go to the runner as they are, up to the tag.
     const next = { ...done, mode: 'command' as const };
@@ -302,6 +310,13 @@ function submit(state: UiState, view: JobView): Transition {
   const recorded = { ...done, history, historyAt: history.length };
   if (trimmed === 'help') return same({ ...recorded, mode: 'help', helpFilter: '' });
   if (trimmed === 'quit' || trimmed === 'q') return quit(recorded, view);
+  if (/^save(\s|$)/.test(trimmed)) {
+    const save = saveLine(text);
+    // The answer comes under the panes, where a notice would hide it.
+    return 'type' in save
+      ? { state: { ...recorded, notice: '' }, effects: [save] }
+      : same({ ...state, lineError: save });
+  }
   const { parsed, errors } = parseLine(text, knownOf(view), {});
   const [error] = errors;
   if (error || !parsed)
@@ -313,6 +328,11 @@ function submit(state: UiState, view: JobView): Transition {
         message: error ? `${error.message} [${error.code}]` : 'not a command',
       },
     });
+  if (state.editingStep !== undefined) {
+    if (parsed.type !== 'action')
+      return same({ ...state, lineError: { col: 1, message: 'a step is a command, not this line' } });
+    return { state: recorded, effects: [{ type: 'replay-edit', line: text }] };
+  }
   if (parsed.type === 'heredoc')
     return {
       state: { ...recorded, mode: 'command', heredocTag: parsed.tag },

@@ -2,6 +2,7 @@ import { initialState, reduce } from '../../src/controller/state.ts';
 import type { JobState } from '../../src/controller/state.ts';
 import type { JournalEvent } from '../../src/journal/events.ts';
 import { describeEvent } from './describe.ts';
+import type { ReplayView } from './replay-view.ts';
 import { LineRing, TextLines } from './text-lines.ts';
 
 /** A node of the loaded variant tree, as the variants pane lists it. */
@@ -67,6 +68,10 @@ export class JobView {
   variants: VariantsView = { files: [], rows: [], filter: '', count: 0, variants: [] };
   /** The line under the panes when nothing else is said there. */
   hint = '';
+  /** The replay shown in the console (`baton replay SCRIPT` on a terminal). */
+  replay: ReplayView | undefined;
+  /** Output expectations proposed after the last step typed (R3), the first one in the prompt. */
+  proposals: string[] = [];
   /** Hosts declared with `host NAME = SPEC` (completion, and the parse of typed lines). */
   hosts: Record<string, string> = {};
   version = 0;
