@@ -6,7 +6,7 @@ import { BatonError } from '../errors.ts';
 /** What a command may touch: injected so that the CLI runs as a function in tests. */
 export interface CliIO {
   stdin: Readable;
-  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
