@@ -160,9 +160,16 @@ export const replayCommand: Command = {
       writeLine(io.stdout, `${noun} checked: no problems`);
       return EXIT.ok;
     }
-    const printer = replayPrinter(io, { github });
+    const ci = io.env.CI;
+    const progress =
+      io.stdout.isTTY === true &&
+      values.headless !== true &&
+      (ci === undefined || ci === '' || ci === '0' || ci === 'false');
+    const printer = replayPrinter(io, { github, progress });
     const summaries: JobSummary[] = [];
     const pauses = control.terminal ? terminalAsk(io) : undefined;
+    // A pause's question replaces the progress line.
+    const ask = pauses && ((prompt: string) => (printer.clear(), pauses.ask(prompt)));
     let failedAt: number | undefined;
     let iteration = 0;
     try {
@@ -177,6 +184,7 @@ export const replayCommand: Command = {
           if (io.signal?.aborted) break;
           const point = untilPoints[index];
           const gated = control.step || point !== undefined;
+          printer.begin(displayName(script.file));
           const summary = await replayJob({
             script,
             variants: books[index] ?? variantBook({ files: [], cwd: io.cwd }),
@@ -191,18 +199,20 @@ export const replayCommand: Command = {
                   gate: replayGate({
                     step: control.step,
                     ...(point ? { until: point } : {}),
-                    ...(pauses ? { ask: pauses.ask } : {}),
+                    ...(ask ? { ask } : {}),
                   }),
                 }
               : {}),
             hooks: printer.hooks,
           });
           summaries.push(summary);
+          printer.clear();
           writeLine(io.stdout, `results: ${summary.resultsDir}`);
           if (control.untilFail && summary.exitCode !== 0 && !io.signal?.aborted) failedAt = iteration;
         }
       }
     } finally {
+      printer.end();
       pauses?.close();
     }
     if (control.untilFail && !io.signal?.aborted)
