@@ -12,6 +12,8 @@ export interface CliIO {
   cwd: string;
   /** Aborted when the user interrupts (SIGINT/SIGTERM); long-running commands stop and clean up. */
   signal?: AbortSignal;
+  /** Aborted at a second interrupt, right before the process exits: listeners write what they must, synchronously. */
+  stopNow?: AbortSignal;
 }
 
 /** One entry of the command registry: `baton NAME ...`. */

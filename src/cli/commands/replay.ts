@@ -166,6 +166,20 @@ export const replayCommand: Command = {
       values.headless !== true &&
       (ci === undefined || ci === '' || ci === '0' || ci === 'false');
     const printer = replayPrinter(io, { github, progress });
+    // JUnit, JSON and the closing line of every script replayed; synchronous, for a second interrupt.
+    const writeReports = (summaries: readonly JobSummary[]) => {
+      const all: JobSummary = {
+        jobId: summaries.map((summary) => summary.jobId).join('+'),
+        resultsDir: summaries[0]?.resultsDir ?? '',
+        status: 'passed',
+        exitCode: 0,
+        durationMs: summaries.reduce((sum, summary) => sum + summary.durationMs, 0),
+        variants: summaries.flatMap((summary) => summary.variants),
+      };
+      if (values.junit) printer.write(resolve(io.cwd, values.junit), junitXml(all));
+      if (values.json) printer.write(resolve(io.cwd, values.json), JSON.stringify(summaries, null, 2) + '\n');
+      writeLine(io.stdout, summaryLine(all));
+    };
     const summaries: JobSummary[] = [];
     const pauses = control.terminal ? terminalAsk(io) : undefined;
     // A pause's question replaces the progress line.
@@ -204,6 +218,16 @@ export const replayCommand: Command = {
                 }
               : {}),
             hooks: printer.hooks,
+            ...(io.stopNow
+              ? {
+                  stopNow: io.stopNow,
+                  // A second interrupt: the reports of what ran, written before the process exits.
+                  onStoppedNow: (summary: JobSummary) => {
+                    printer.end();
+                    writeReports([...summaries, summary]);
+                  },
+                }
+              : {}),
           });
           summaries.push(summary);
           printer.clear();
@@ -222,20 +246,10 @@ export const replayCommand: Command = {
           ? `no failure in ${iteration} iteration${iteration === 1 ? '' : 's'}`
           : `failed at iteration ${failedAt}`,
       );
-    const all: JobSummary = {
-      jobId: summaries.map((summary) => summary.jobId).join('+'),
-      resultsDir: summaries[0]?.resultsDir ?? '',
-      status: 'passed',
-      exitCode: 0,
-      durationMs: summaries.reduce((sum, summary) => sum + summary.durationMs, 0),
-      variants: summaries.flatMap((summary) => summary.variants),
-    };
     const exitCode: ExitCode = io.signal?.aborted
       ? EXIT.interrupted
       : jobExitCode(summaries.map((summary) => ({ exitCode: summary.exitCode })));
-    if (values.junit) printer.write(resolve(io.cwd, values.junit), junitXml(all));
-    if (values.json) printer.write(resolve(io.cwd, values.json), JSON.stringify(summaries, null, 2) + '\n');
-    writeLine(io.stdout, summaryLine(all));
+    writeReports(summaries);
     return exitCode;
   },
 };
