@@ -79,11 +79,15 @@ test('a second SIGINT during a long finally ends the replay at once with 130, re
       `fg a: sleep 60 & echo $! > ${dir}/teardown.pid; wait`,
     ].join('\n') + '\n',
   );
-  const child = spawn(process.execPath, [bin, 'replay', 'main.baton', '--junit', 'junit.xml', '--results', 'results'], {
-    cwd: dir,
-    env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, 'replay', 'main.baton', '--junit', 'junit.xml', '--results', 'results'],
+    {
+      cwd: dir,
+      env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -91,7 +95,9 @@ test('a second SIGINT during a long finally ends the replay at once with 130, re
   t.teardown(() => {
     child.kill('SIGKILL');
     // The teardown's own sleep outlives a process stopped at once.
-    const pid = existsSync(join(dir, 'teardown.pid')) ? Number(readFileSync(join(dir, 'teardown.pid'), 'utf8')) : 0;
+    const pid = existsSync(join(dir, 'teardown.pid'))
+      ? Number(readFileSync(join(dir, 'teardown.pid'), 'utf8'))
+      : 0;
     if (pid > 0)
       try {
         process.kill(pid, 'SIGKILL');
@@ -101,7 +107,10 @@ test('a second SIGINT during a long finally ends the replay at once with 130, re
   });
   await waitFor(() => existsSync(join(dir, 'started')), { what: 'the long step', timeoutMs: 30_000 });
   child.kill('SIGINT');
-  await waitFor(() => existsSync(join(dir, 'teardown.pid')), { what: 'the finally section', timeoutMs: 30_000 });
+  await waitFor(() => existsSync(join(dir, 'teardown.pid')), {
+    what: 'the finally section',
+    timeoutMs: 30_000,
+  });
   child.kill('SIGINT');
   t.is(await exited, 130, output);
   t.regex(output, /^INTERRUPTED default$/m);
@@ -109,6 +118,6 @@ test('a second SIGINT during a long finally ends the replay at once with 130, re
   t.regex(readFileSync(join(dir, 'junit.xml'), 'utf8'), /<testcase classname="main" name="default"/);
   const [job] = readdirSync(join(dir, 'results'));
   t.truthy(job);
-  t.true(existsSync(join(dir, 'results', job!, 'results.json')), 'the job folder has its results');
-  t.regex(readFileSync(join(dir, 'results', job!, 'results.json'), 'utf8'), /"interrupted"/);
+  t.true(existsSync(join(dir, 'results', job, 'results.json')), 'the job folder has its results');
+  t.regex(readFileSync(join(dir, 'results', job, 'results.json'), 'utf8'), /"interrupted"/);
 });
