@@ -6,12 +6,14 @@ import { BatonError } from '../errors.ts';
 /** What a command may touch: injected so that the CLI runs as a function in tests. */
 export interface CliIO {
   stdin: Readable;
-  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
   /** Aborted when the user interrupts (SIGINT/SIGTERM); long-running commands stop and clean up. */
   signal?: AbortSignal;
+  /** Aborted at a second interrupt, right before the process exits: listeners write what they must, synchronously. */
+  stopNow?: AbortSignal;
 }
 
 /** One entry of the command registry: `baton NAME ...`. */

@@ -7,12 +7,17 @@ import type { Registry } from './registry.ts';
  * aborted signal, and an exit code that a forgotten handle cannot hold back.
  */
 export async function main(registry: Registry): Promise<void> {
-  // The first SIGINT or SIGTERM interrupts (streams closed, reports written); a second one exits at once.
+  // The first SIGINT or SIGTERM interrupts (streams closed, reports written); a second one exits at once,
+  // once the command has written synchronously what it must (`stopNow`).
   const controller = new AbortController();
+  const stopNow = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       controller.abort(signal);
-      process.once(signal, () => process.exit(EXIT.interrupted));
+      process.once(signal, () => {
+        stopNow.abort(signal);
+        process.exit(EXIT.interrupted);
+      });
     });
   }
 
@@ -25,6 +30,7 @@ export async function main(registry: Registry): Promise<void> {
       env: process.env,
       cwd: process.cwd(),
       signal: controller.signal,
+      stopNow: stopNow.signal,
     },
     registry,
   );

@@ -22,6 +22,12 @@ export class Redactor {
     return this.values.size === 0;
   }
 
+  /** Whether `text` holds a secret value, by the same rule `text` replaces them. */
+  holds(text: string): boolean {
+    for (const value of this.values) if (text.includes(value)) return true;
+    return false;
+  }
+
   text(text: string): string {
     let result = text;
     for (const value of this.values) if (result.includes(value)) result = result.replaceAll(value, REDACTED);
@@ -57,4 +63,19 @@ export function secretParamValues(params: Record<string, unknown>): string[] {
   };
   visit(params, false);
   return found;
+}
+
+// Names that match the secret patterns by accident: the working directories hold no secret.
+const NOT_SECRET_ENV = new Set(['PWD', 'OLDPWD']);
+
+/** The values of environment variables whose names match the secret patterns, long enough to redact. */
+export function secretEnvValues(env: Record<string, string | undefined>): string[] {
+  return Object.entries(env).flatMap(([name, value]) =>
+    !NOT_SECRET_ENV.has(name) &&
+    SECRET_PARAM.test(name) &&
+    value !== undefined &&
+    value.length >= SHORTEST_SECRET
+      ? [value]
+      : [],
+  );
 }

@@ -26,6 +26,9 @@ export interface ReplayJobOptions {
   displayName: (path: string) => string;
   /** Interrupts the replay: the current step stops, `finally` runs, the job ends with exit 130. */
   signal?: AbortSignal;
+  /** A second interrupt: the job is ended at once (results.json and junit.xml written) and `onStoppedNow` told. */
+  stopNow?: AbortSignal;
+  onStoppedNow?: (summary: JobSummary) => void;
   /** Progress: each finished step and unit. */
   hooks?: ReplayHooks;
   /** `--step` and `--until`: asked before each step. */
@@ -58,6 +61,13 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
   let sync: JobSyncServer | undefined;
   let controller: Controller | undefined;
   let failedWith: ExitCode | undefined;
+  let stoppedNow: JobSummary | undefined;
+  // Synchronous, for the process exits right after: the units ended so far are the job's results.
+  const stopNow = () => {
+    stoppedNow = endJob(job, { interrupted: true });
+    options.onStoppedNow?.(stoppedNow);
+  };
+  options.stopNow?.addEventListener('abort', stopNow, { once: true });
   const started = new Map<string, number>();
   try {
     sync = await startJobSyncServer(journal);
@@ -121,9 +131,11 @@ export async function replayJob(options: ReplayJobOptions): Promise<JobSummary> 
     });
     failedWith = exitCodeOf(error);
   } finally {
+    options.stopNow?.removeEventListener('abort', stopNow);
     await controller?.dispose();
     await sync?.close();
   }
+  if (stoppedNow) return stoppedNow;
   const summary = endJob(job, {
     interrupted: options.signal?.aborted === true,
     ...(failedWith === undefined ? {} : { failedWith }),

@@ -79,18 +79,17 @@ class Line implements LineContext {
   readonly keyword: Word;
   readonly args: Word[];
   readonly source: string;
-  private readonly onError: (col: number, message: string, code: ErrorCode) => void;
+  private readonly parser: Parser;
+  private readonly file: string;
+  private readonly lineNo: number;
 
-  constructor(
-    keyword: Word,
-    args: Word[],
-    source: string,
-    onError: (col: number, message: string, code: ErrorCode) => void,
-  ) {
+  constructor(keyword: Word, args: Word[], source: string, parser: Parser, file: string, lineNo: number) {
     this.keyword = keyword;
     this.args = args;
     this.source = source;
-    this.onError = onError;
+    this.parser = parser;
+    this.file = file;
+    this.lineNo = lineNo;
   }
 
   rest(col: number): string {
@@ -99,7 +98,7 @@ class Line implements LineContext {
 
   error(col: number, message: string, code: ErrorCode = 'SESSION_SYNTAX'): void {
     this.failed = true;
-    this.onError(col, message, code);
+    this.parser.report(code, message, this.file, this.lineNo, col, this.source);
   }
 }
 
@@ -130,7 +129,7 @@ class Parser {
     return this.options.displayName ? this.options.displayName(path) : relative(process.cwd(), path) || path;
   }
 
-  private report(
+  report(
     code: ErrorCode,
     message: string,
     file: string,
@@ -392,7 +391,9 @@ class Parser {
   }
 
   parseLine(file: string, lineNo: number, source: string): Parsed | undefined {
-    const [keyword, ...args] = words(source);
+    // The words after the keyword are the same array, its first taken off: no copy per line.
+    const args = words(source);
+    const keyword = args.shift();
     if (!keyword) return undefined;
     const definition = findDefinition(keyword.text);
     if (!definition) {
@@ -406,9 +407,7 @@ class Parser {
       );
       return undefined;
     }
-    const context = new Line(keyword, args, source, (col, message, code) =>
-      this.report(code, message, file, lineNo, col, source),
-    );
+    const context = new Line(keyword, args, source, this, file, lineNo);
     const parsed = definition.parse(context);
     const variablesOk = parsed?.type === 'host' || this.checkVariables(source, file, lineNo, source);
     return context.failed || !variablesOk ? undefined : parsed;

@@ -1,12 +1,13 @@
 import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { Disposable, Journal } from '../journal/journal.ts';
+import { Redactor } from '../journal/redact.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { SESSION_FORMAT } from './script.ts';
 
 export interface RecorderOptions {
   /** Header pairs after the version line (R2): cols, rows, tz, variant files... */
   header?: Record<string, string | number>;
-  /** Secret values never written: a line holding one is refused. */
+  /** Secret values never written, by the journal's rule (`Redactor`): a line holding one is refused. */
   secrets?: () => readonly string[];
 }
 
@@ -31,14 +32,17 @@ export class Recorder implements Disposable {
       tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
       ...options.header,
     };
-    // Appending to a script goes on after its last line; a new script starts with its header.
-    if (fstatSync(this.fd).size === 0)
-      this.write([
+    // Appending to a script goes on after its last line; a new script starts with its header, whose values
+    // are redacted rather than refused: a script without its header would not parse.
+    if (fstatSync(this.fd).size === 0) {
+      const redactor = this.redactor();
+      this.append([
         `# baton session ${SESSION_FORMAT}`,
         `# ${Object.entries(pairs)
-          .map(([key, value]) => `${key}=${value}`)
+          .map(([key, value]) => `${key}=${redactor.text(String(value))}`)
           .join(' ')}`,
       ]);
+    }
     this.subscription = journal.subscribe((event) => {
       if (event.kind === 'command' && event.source.kind === 'console' && this.typedLines.length > 0) {
         this.pending.set(event.id, secretForm(event.command, this.typedLines));
@@ -58,16 +62,24 @@ export class Recorder implements Disposable {
 
   /** Lines that are not commands (host, variants, expect, comments): written at once. */
   write(lines: readonly string[]): void {
+    const redactor = this.redactor();
+    this.append(
+      lines.map((line) =>
+        redactor.holds(line) ? '# (a line holding a secret value was not recorded)' : line,
+      ),
+    );
+  }
+
+  // The secrets of this moment (a value may become known during the session), by the journal's rule.
+  private redactor(): Redactor {
+    const redactor = new Redactor();
+    redactor.add(this.options.secrets?.() ?? []);
+    return redactor;
+  }
+
+  private append(lines: readonly string[]): void {
     if (lines.length === 0) return;
-    const secrets = this.options.secrets?.() ?? [];
-    const text = lines
-      .map((line) =>
-        secrets.some((secret) => secret !== '' && line.includes(secret))
-          ? '# (a line holding a secret value was not recorded)'
-          : line,
-      )
-      .join('\n');
-    writeSync(this.fd, text + '\n');
+    writeSync(this.fd, lines.join('\n') + '\n');
     fsyncSync(this.fd);
   }
 

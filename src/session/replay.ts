@@ -40,6 +40,8 @@ export type FailureHandler = (step: Step, number: number, failure: StepFailure) 
 export interface ReplayHooks {
   unitStart?(name: string, variant: ScenarioVariant | undefined): void;
   unitEnd?(outcome: UnitOutcome): void;
+  /** A step begins: its number and the steps the replay plans in all (loops counted once per variant). */
+  stepStart?(step: Step, number: number, total: number): void;
   stepEnd?(step: Step, number: number, failure: StepFailure | undefined): void;
 }
 
@@ -84,6 +86,7 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     env: options.env,
     hosts: script.hosts,
   };
+  const total = plannedSteps(script.items, options.variantsFor) + [...stepsOf(script.finally)].length;
   const outcomes: UnitOutcome[] = [];
   const interrupted = () => options.signal?.aborted === true;
   let stoppedAt: Step | undefined;
@@ -106,6 +109,7 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
       }
       if (!teardown && interrupted()) return undefined;
       let step = item.step;
+      options.hooks?.stepStart?.(step, number, total);
       for (;;) {
         const failure = await runStep(step, {
           controller,
@@ -193,6 +197,17 @@ export async function replayScript(options: ReplayOptions): Promise<UnitOutcome[
     }
   }
   return outcomes;
+}
+
+// The steps a replay runs when nothing fails: a loop's body once per variant it matches.
+function plannedSteps(items: readonly Item[], variantsFor: ReplayOptions['variantsFor']): number {
+  let count = 0;
+  for (const item of items)
+    count +=
+      item.type === 'for'
+        ? plannedSteps(item.body, variantsFor) * (variantsFor?.(item.filter).length ?? 0)
+        : 1;
+  return count;
 }
 
 function openStreams(controller: Controller): string[] {

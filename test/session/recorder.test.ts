@@ -42,7 +42,7 @@ test('a session typed into baton repl is recorded with its facts, then replays g
   const script = readFileSync(join(dir, 'rec.baton'), 'utf8');
   t.regex(
     script,
-    /^# baton session 1\n# tool=\S+ tz=\S+ cols=\d+\nhost srv = \$\{SRV_HOST:-local\}\nopen server on srv\nexpect stream server idle\n/,
+    /^# baton session 1\n# tool=\S+ tz=\S+\nhost srv = \$\{SRV_HOST:-local\}\nopen server on srv\nexpect stream server idle\n/,
   );
   t.regex(script, /fg server: echo refused >&2; exit 5\nexpect server exit 5\n/);
   t.regex(

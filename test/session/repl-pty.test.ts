@@ -42,6 +42,11 @@ test.serial(
     const script = readFileSync(join(dir, 'rec.baton'), 'utf8');
     t.regex(
       script,
+      /^# baton session 1\n# tool=\S+ tz=\S+ cols=120 rows=40\n/,
+      'the terminal size in the header',
+    );
+    t.regex(
+      script,
       /open a on local\nexpect stream a idle\nfg a: echo "hello from pid \$\$"\nexpect a exit 0\n$/,
     );
     const replay = await runCli(['replay', 'rec.baton', '--results', 'results'], {

@@ -92,3 +92,23 @@ test('secret params and ${secret:NAME} values are redacted from every file a rep
   for (const secret of ['tok-s3cr3t-value', 'k3y-alpha-0001', 'k3y-beta-0002'])
     t.false(written.includes(secret), secret);
 });
+
+test('secret environment values typed into a recorded repl reach no file; the header and the working directory are kept', async (t) => {
+  const { dir } = scriptFile([]);
+  const token = 'tok-5ecret-value-42';
+  const typed = ['open a on local', `fg a: echo "${token}"`, `fg a: ls ${dir} >/dev/null`, ''].join('\n');
+  const run = await runCli(['repl', '--record', 'rec.baton', '--results', 'results'], {
+    cwd: dir,
+    stdin: typed,
+    // PWD matches *pwd* and a one-character value would blank out ordinary text: neither is a secret.
+    env: { API_TOKEN: token, PWD: dir, OLDPWD: dir, SHORT_KEY: '0' },
+  });
+  t.is(run.code, 0, run.stdout + run.stderr);
+  const script = readFileSync(join(dir, 'rec.baton'), 'utf8');
+  t.false(script.includes(token), 'not in the script');
+  t.false(allText(join(dir, 'results')).includes(token), 'not in the results folder');
+  t.false(run.stdout.includes(token) || run.stderr.includes(token), 'not printed');
+  t.regex(script, /^# baton session 1\n# tool=\S+ tz=\S+\n/, 'the header whole');
+  t.regex(script, /^# \(a line holding a secret value was not recorded\)$/m);
+  t.true(script.includes(`fg a: ls ${dir} >/dev/null`), 'a line naming the working directory is recorded');
+});

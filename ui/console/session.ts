@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Controller } from '../../src/controller/controller.ts';
 import { errorMessage } from '../../src/errors.ts';
+import { secretEnvValues } from '../../src/journal/redact.ts';
 import { endJob, openJob } from '../../src/report/job-files.ts';
 import type { JobFiles } from '../../src/report/job-files.ts';
 import { HostBook, readHostsFile } from '../../src/scenario/hosts-file.ts';
@@ -106,10 +107,7 @@ export class ConsoleSession {
     );
     this.recorder = new Recorder(this.scriptPath, job.journal, {
       header: { cols: ui.cols, rows: ui.rows, ...(pins.length > 0 ? { variants: pins.join(',') } : {}) },
-      secrets: () =>
-        Object.entries(env).flatMap(([key, value]) =>
-          /pass|pwd|token|secret|key/i.test(key) && value ? [value] : [],
-        ),
+      secrets: () => secretEnvValues(env),
     });
     if (files.length > 0)
       this.recorder.write([

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { Controller } from '../../controller/controller.ts';
 import { EXIT } from '../../errors.ts';
-import { SECRET_PARAM, secretParamValues } from '../../journal/redact.ts';
+import { secretEnvValues, secretParamValues } from '../../journal/redact.ts';
 import { Journal } from '../../journal/journal.ts';
 import { ResultsFolder } from '../../report/results-folder.ts';
 import { readHosts } from '../../hosts/read-hosts.ts';
@@ -59,11 +59,11 @@ export const replCommand: Command = {
     });
     const journal = new Journal();
     // S2: values of secret-named environment variables and params are redacted from everything written.
-    const secrets = Object.entries(io.env).flatMap(([key, value]) =>
-      SECRET_PARAM.test(key) && value ? [value] : [],
-    );
+    const secrets = [
+      ...secretEnvValues(io.env),
+      ...book.matching([]).flatMap((variant) => secretParamValues(variant.values)),
+    ];
     journal.redact(secrets);
-    journal.redact(book.matching([]).flatMap((variant) => secretParamValues(variant.values)));
     const results = new ResultsFolder(resolve(io.cwd, values.results ?? 'results'), journal);
     journal.emit({ kind: 'job-start', jobId: journal.header.jobId, command: 'repl', argv: args });
     const sync = await startJobSyncServer(journal);
@@ -78,7 +78,10 @@ export const replCommand: Command = {
     const recorder = values.record
       ? new Recorder(resolve(io.cwd, values.record), journal, {
           header: {
-            cols: io.stdout.columns ?? 80,
+            // The terminal size (R2) when there is a terminal; piped, the session had none.
+            ...(io.stdout.isTTY && io.stdout.columns
+              ? { cols: io.stdout.columns, rows: io.stdout.rows ?? 24 }
+              : {}),
             ...(values.variants
               ? { variants: variantPins(values.variants, io.cwd, resolve(io.cwd, values.record)) }
               : {}),

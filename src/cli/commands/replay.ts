@@ -162,9 +162,30 @@ export const replayCommand: Command = {
       writeLine(io.stdout, `${noun} checked: no problems`);
       return EXIT.ok;
     }
-    const printer = replayPrinter(io, { github });
+    const ci = io.env.CI;
+    const progress =
+      io.stdout.isTTY === true &&
+      values.headless !== true &&
+      (ci === undefined || ci === '' || ci === '0' || ci === 'false');
+    const printer = replayPrinter(io, { github, progress });
+    // JUnit, JSON and the closing line of every script replayed; synchronous, for a second interrupt.
+    const writeReports = (summaries: readonly JobSummary[]) => {
+      const all: JobSummary = {
+        jobId: summaries.map((summary) => summary.jobId).join('+'),
+        resultsDir: summaries[0]?.resultsDir ?? '',
+        status: 'passed',
+        exitCode: 0,
+        durationMs: summaries.reduce((sum, summary) => sum + summary.durationMs, 0),
+        variants: summaries.flatMap((summary) => summary.variants),
+      };
+      if (values.junit) printer.write(resolve(io.cwd, values.junit), junitXml(all));
+      if (values.json) printer.write(resolve(io.cwd, values.json), JSON.stringify(summaries, null, 2) + '\n');
+      writeLine(io.stdout, summaryLine(all));
+    };
     const summaries: JobSummary[] = [];
     const pauses = control.terminal ? terminalAsk(io) : undefined;
+    // A pause's question replaces the progress line.
+    const ask = pauses && ((prompt: string) => (printer.clear(), pauses.ask(prompt)));
     let failedAt: number | undefined;
     let iteration = 0;
     try {
@@ -179,6 +200,7 @@ export const replayCommand: Command = {
           if (io.signal?.aborted) break;
           const point = untilPoints[index];
           const gated = control.step || point !== undefined;
+          printer.begin(displayName(script.file));
           const summary = await replayJob({
             script,
             variants: books[index] ?? variantBook({ files: [], cwd: io.cwd }),
@@ -193,18 +215,30 @@ export const replayCommand: Command = {
                   gate: replayGate({
                     step: control.step,
                     ...(point ? { until: point } : {}),
-                    ...(pauses ? { ask: pauses.ask } : {}),
+                    ...(ask ? { ask } : {}),
                   }),
                 }
               : {}),
             hooks: printer.hooks,
+            ...(io.stopNow
+              ? {
+                  stopNow: io.stopNow,
+                  // A second interrupt: the reports of what ran, written before the process exits.
+                  onStoppedNow: (summary: JobSummary) => {
+                    printer.end();
+                    writeReports([...summaries, summary]);
+                  },
+                }
+              : {}),
           });
           summaries.push(summary);
+          printer.clear();
           writeLine(io.stdout, `results: ${summary.resultsDir}`);
           if (control.untilFail && summary.exitCode !== 0 && !io.signal?.aborted) failedAt = iteration;
         }
       }
     } finally {
+      printer.end();
       pauses?.close();
     }
     if (control.untilFail && !io.signal?.aborted)
@@ -214,20 +248,10 @@ export const replayCommand: Command = {
           ? `no failure in ${iteration} iteration${iteration === 1 ? '' : 's'}`
           : `failed at iteration ${failedAt}`,
       );
-    const all: JobSummary = {
-      jobId: summaries.map((summary) => summary.jobId).join('+'),
-      resultsDir: summaries[0]?.resultsDir ?? '',
-      status: 'passed',
-      exitCode: 0,
-      durationMs: summaries.reduce((sum, summary) => sum + summary.durationMs, 0),
-      variants: summaries.flatMap((summary) => summary.variants),
-    };
     const exitCode: ExitCode = io.signal?.aborted
       ? EXIT.interrupted
       : jobExitCode(summaries.map((summary) => ({ exitCode: summary.exitCode })));
-    if (values.junit) printer.write(resolve(io.cwd, values.junit), junitXml(all));
-    if (values.json) printer.write(resolve(io.cwd, values.json), JSON.stringify(summaries, null, 2) + '\n');
-    writeLine(io.stdout, summaryLine(all));
+    writeReports(summaries);
     return exitCode;
   },
 };
