@@ -234,7 +234,9 @@ try {
   );
   lines.push('');
   if (baselineRef) {
-    lines.push(`baseline: ${baselineRef} (${execFileSync('git', ['rev-parse', '--short', baselineRef], { cwd: root, encoding: 'utf8' }).trim()}), measured in this run, alternating with this tree`);
+    lines.push(
+      `baseline: ${baselineRef} (${execFileSync('git', ['rev-parse', '--short', baselineRef], { cwd: root, encoding: 'utf8' }).trim()}), measured in this run, alternating with this tree`,
+    );
     lines.push('');
   }
   const compared = baselineRef ? ' baseline | peak RSS | speed-up |' : '';
