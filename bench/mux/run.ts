@@ -9,11 +9,15 @@
  * shows that both stream (memory stays flat however many variants).
  *
  *   npm run bench:mux -- [--trees product6x10,wide1000x20] [--phases load,iterate,ids,params,process,json,jsonl]
- *                        [--repeat N] [--no-reference] [--reference-timeout SECONDS]
+ *                        [--repeat N] [--no-reference] [--reference-timeout SECONDS] [--baseline REF]
+ *
+ * With `--baseline REF` (a commit, branch or tag), REF is checked out in a temporary git worktree and its
+ * own phase script measures the same in-process phases on the same files in the same run, alternating
+ * with ours run by run, beside ours (the whole-command phases are not compared).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +54,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '1' },
     'no-reference': { type: 'boolean', default: false },
     'reference-timeout': { type: 'string', default: '1800' },
+    baseline: { type: 'string' },
   },
 });
 const trees = values.trees
@@ -65,9 +70,14 @@ function median(measures: Measure[]): Measure {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-function runPhase(command: string, args: string[], timeoutSeconds?: number): Measure | 'timeout' | 'failed' {
+function runPhase(
+  command: string,
+  args: string[],
+  timeoutSeconds?: number,
+  cwd = root,
+): Measure | 'timeout' | 'failed' {
   const result = spawnSync(command, args, {
-    cwd: root,
+    cwd,
     encoding: 'utf8',
     env: process.env,
     timeout: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
@@ -142,8 +152,20 @@ const format = (ms: number | undefined) =>
 const cell = (value: Measure | 'timeout' | 'failed' | undefined) =>
   value === undefined ? '—' : typeof value === 'string' ? value : format(value.ms);
 
+/** REF checked out (detached) in a temporary worktree sharing our node_modules; its root. */
+function checkoutBaseline(ref: string, directory: string): string {
+  const tree = join(directory, 'baseline');
+  execFileSync('git', ['worktree', 'add', '--detach', '--quiet', tree, ref], { cwd: root, stdio: 'inherit' });
+  symlinkSync(resolve(root, 'node_modules'), join(tree, 'node_modules'));
+  return tree;
+}
+
 const directory = mkdtempSync(join(tmpdir(), 'baton-bench-mux-'));
+const baselineRef = values.baseline;
+let baselineTree: string | undefined;
 try {
+  if (baselineRef) baselineTree = checkoutBaseline(baselineRef, directory);
+  const baseline = new Map<string, Measure | 'timeout' | 'failed'>();
   const notes: string[] = [];
   for (const name of trees) {
     const text = treeText(name);
@@ -160,8 +182,19 @@ try {
     for (const phase of phases) {
       process.stderr.write(`${name} ${phase} ...\n`);
       const runs: Measure[] = [];
+      const baselineRuns: Measure[] = [];
       for (let index = 0; index < repeat; index++) {
         const whole = WHOLE[phase];
+        if (baselineTree && !whole) {
+          const measure = runPhase(
+            process.execPath,
+            ['--import=tsx', join(baselineTree, 'bench/mux/phase.ts'), file, phase, lookupKey(name)],
+            undefined,
+            baselineTree,
+          );
+          if (typeof measure === 'string') baseline.set(`${name}/${phase}`, measure);
+          else baselineRuns.push(measure);
+        }
         const measure = whole
           ? runWhole(file, whole)
           : runPhase(process.execPath, [
@@ -178,6 +211,7 @@ try {
         runs.push(measure);
       }
       if (runs.length === repeat) ours.set(`${name}/${phase}`, median(runs));
+      if (baselineRuns.length === repeat) baseline.set(`${name}/${phase}`, median(baselineRuns));
       if (referenceMissing === undefined && !WHOLE[phase]) {
         const timeout = Number(values['reference-timeout']);
         reference.set(
@@ -199,8 +233,15 @@ try {
       : `reference: recorded reference figures from the spec, section 4 (not measured: ${referenceMissing})`,
   );
   lines.push('');
-  lines.push('| tree | phase | variants | baton | peak RSS | reference | ratio |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|');
+  if (baselineRef) {
+    lines.push(
+      `baseline: ${baselineRef} (${execFileSync('git', ['rev-parse', '--short', baselineRef], { cwd: root, encoding: 'utf8' }).trim()}), measured in this run, alternating with this tree`,
+    );
+    lines.push('');
+  }
+  const compared = baselineRef ? ' baseline | peak RSS | speed-up |' : '';
+  lines.push(`| tree | phase | variants | baton | peak RSS |${compared} reference | ratio |`);
+  lines.push(`|---|---|---:|---:|---:|${baselineRef ? '---:|---:|---:|' : ''}---:|---:|`);
   for (const name of trees) {
     for (const phase of phases) {
       const mine = ours.get(`${name}/${phase}`);
@@ -227,7 +268,14 @@ try {
       const count = typeof mine === 'object' && phase !== 'load' && !WHOLE[phase] ? String(mine.count) : '';
       const label =
         referenceMissing === undefined ? cell(theirs) : theirs ? `${cell(theirs)} (recorded)` : '—';
-      lines.push(`| ${name} | ${phase} | ${count} | ${cell(mine)} | ${rss} | ${label} | ${ratio} |`);
+      const before = baseline.get(`${name}/${phase}`);
+      const speedUp =
+        typeof mine === 'object' && typeof before === 'object' && mine.ms > 0
+          ? ratioText(before.ms / mine.ms)
+          : '—';
+      const beforeRss = typeof before === 'object' ? `${before.peakRssMb.toFixed(0)} MB` : '—';
+      const beside = baselineRef ? ` ${cell(before)} | ${beforeRss} | ${speedUp} |` : '';
+      lines.push(`| ${name} | ${phase} | ${count} | ${cell(mine)} | ${rss} |${beside} ${label} | ${ratio} |`);
     }
   }
   if (referenceMissing !== undefined && trees.includes('product6x10')) {
@@ -245,5 +293,8 @@ try {
   lines.push(...notes.map((note) => `note: ${note}`));
   process.stdout.write(lines.join('\n') + '\n');
 } finally {
+  if (baselineTree) {
+    spawnSync('git', ['worktree', 'remove', '--force', baselineTree], { cwd: root, stdio: 'ignore' });
+  }
   rmSync(directory, { recursive: true, force: true });
 }

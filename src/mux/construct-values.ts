@@ -7,7 +7,14 @@
 import { CONTROL_TAGS, ConstructError, MUX_TAG, SyntaxReader, isTreeMapTag } from './construct-base.ts';
 import type { Syntax } from './construct-base.ts';
 import type { MapSyntax, PairSyntax, ScalarSyntax, SyntaxPos, YamlSyntax } from './parse.ts';
-import { ScalarError, TAGS, constructScalar, isScalarTag, quickPlainValue, resolvePlainTag } from './yaml11.ts';
+import {
+  ScalarError,
+  TAGS,
+  constructScalar,
+  isScalarTag,
+  quickPlainValue,
+  resolvePlainTag,
+} from './yaml11.ts';
 import { PyTuple, dictFromPairs, isHashable, setFromItems } from './values.ts';
 import type { PyValue } from './values.ts';
 

@@ -61,7 +61,8 @@ export class MuxNode {
     if (children.length < 16) return children.find((child) => child.name === name);
     if (!this.byName) {
       this.byName = new Map();
-      for (let index = children.length - 1; index >= 0; index--) this.byName.set(children[index].name, children[index]);
+      for (let index = children.length - 1; index >= 0; index--)
+        this.byName.set(children[index].name, children[index]);
     }
     return this.byName.get(name);
   }

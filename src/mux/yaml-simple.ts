@@ -112,7 +112,8 @@ class SimpleReader {
     const text = this.text;
     const from = this.i;
     const c = text.charCodeAt(from);
-    if (from === this.lineStart && (text.startsWith('...', from) || text.startsWith('---', from))) return undefined;
+    if (from === this.lineStart && (text.startsWith('...', from) || text.startsWith('---', from)))
+      return undefined;
     if (c === BANG) {
       const end = this.tagEnd(from);
       if (end < 0) return undefined;
@@ -153,7 +154,8 @@ class SimpleReader {
   /** The value after a key's `:` of a mapping at `indent`; leaves the reader on the next content line. */
   private value(indent: number, depth: number): YamlSyntax | undefined {
     const text = this.text;
-    const colonEnd = this.pos(this.i);
+    const colonLine = this.line;
+    const colonCol = this.i - this.lineStart + 1;
     let i = this.i;
     while (text.charCodeAt(i) === SPACE) i++;
     let tag: string | null = null;
@@ -181,6 +183,7 @@ class SimpleReader {
         return nested;
       }
       if (tagPos) return { kind: 'scalar', tag, pos: tagPos, tagPos, text: '', plain: true };
+      const colonEnd = { line: colonLine, col: colonCol };
       return { kind: 'scalar', tag: null, pos: colonEnd, tagPos: colonEnd, text: '', plain: true };
     }
     const value = c === 0x5b ? this.flowSequence(i) : this.scalar(i);
@@ -270,7 +273,14 @@ class SimpleReader {
         if (!this.plainStart(i, true)) return undefined;
         while (i < text.length && !flowStop[text.charCodeAt(i)]) i++;
         const itemPos = this.pos(start);
-        items.push({ kind: 'scalar', tag: null, pos: itemPos, tagPos: itemPos, text: text.slice(start, i), plain: true });
+        items.push({
+          kind: 'scalar',
+          tag: null,
+          pos: itemPos,
+          tagPos: itemPos,
+          text: text.slice(start, i),
+          plain: true,
+        });
         while (text.charCodeAt(i) === SPACE) i++;
         const d = text.charCodeAt(i);
         if (d === 0x5d) break;

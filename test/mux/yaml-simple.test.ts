@@ -4,6 +4,7 @@
  * positions included, and it accepts nothing the full parser refuses.
  */
 import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { isDeepStrictEqual } from 'node:util';
 import { TREES, treeText } from '../../bench/mux/trees.ts';
 import type { YamlSyntax } from '../../src/mux/parse.ts';
@@ -40,15 +41,68 @@ function random(seed: number): () => number {
 
 const KEYS = ['a', 'key00', 'c0001', 'run', '/run/*', 'x.y', 'a b', 'k#1', 'a:b', '~', 'null', '<<', 'a[1]'];
 const ODD_KEYS = ['-a', '...', '---', 'é', 'a\tb', "'q'", '"q"', '?k', ':k', '', 'k #c', 'k\u2028'];
-const VALUES = ['1', '-5', '0x1F', 'value', 'two words', "'quoted'", "'it''s'", '"dq"', "''", '[0, 1, x1]', '[]', '[a,b]', '[-, x]', '[ a , b ]', '!foo bar', '!foo [1]', 'a # c', 'a#c', ':x', '?x', 'a:b', '-x', "'a' # c", '[1] # c', '"#"'];
-const ODD_VALUES = ['"d\\tq"', '[a, ]', '[a b]', '[a: 1]', '{a: 1}', '!!str 1', '! 1', '&x 1', '*x', '|', '>-', 'a: b', '-', '@x', '%x', '`x', "'a'#c", '[1]#c', "'unterminated", '[1, 2', 'x\ty', '[[1]]', '["a"]', '!mux#x', '!a!b c'];
+const VALUES = [
+  '1',
+  '-5',
+  '0x1F',
+  'value',
+  'two words',
+  "'quoted'",
+  "'it''s'",
+  '"dq"',
+  "''",
+  '[0, 1, x1]',
+  '[]',
+  '[a,b]',
+  '[-, x]',
+  '[ a , b ]',
+  '!foo bar',
+  '!foo [1]',
+  'a # c',
+  'a#c',
+  ':x',
+  '?x',
+  'a:b',
+  '-x',
+  "'a' # c",
+  '[1] # c',
+  '"#"',
+];
+const ODD_VALUES = [
+  '"d\\tq"',
+  '[a, ]',
+  '[a b]',
+  '[a: 1]',
+  '{a: 1}',
+  '!!str 1',
+  '! 1',
+  '&x 1',
+  '*x',
+  '|',
+  '>-',
+  'a: b',
+  '-',
+  '@x',
+  '%x',
+  '`x',
+  "'a'#c",
+  '[1]#c',
+  "'unterminated",
+  '[1, 2',
+  'x\ty',
+  '[[1]]',
+  '["a"]',
+  '!mux#x',
+  '!a!b c',
+];
 const TAG_KEYS = ['!include ', '!filter-only ', '!using  ', '!mux '];
 const ODD_TAG_KEYS = ['!!str ', '! ', '!include', '!a!b '];
 
 function generate(next: () => number): string {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   const noise = next() < 0.5 ? 0.04 : 0;
-  const odd = <T>(usual: readonly T[], unusual: readonly T[]): T => pick(next() < noise * 3 ? unusual : usual);
+  const odd = <T>(usual: readonly T[], unusual: readonly T[]): T =>
+    pick(next() < noise * 3 ? unusual : usual);
   const lines: string[] = [];
   const indents = [next() < noise ? 2 : 0];
   const count = 1 + Math.floor(next() * 12);
@@ -78,12 +132,18 @@ function generate(next: () => number): string {
   return lines.join(end) + pick(['\n', '', '\n\n', '\n# end\n']);
 }
 
-function check(t: import('ava').ExecutionContext, text: string): boolean {
+function check(t: ExecutionContext, text: string): boolean {
   const simple = parseSimpleYaml(text);
   if (simple === undefined) return false;
   const reference = full(text);
-  t.true(firstUnacceptable(text) < 0 && reference.ok, `accepted what the parser refuses: ${JSON.stringify(text)}`);
-  t.true(isDeepStrictEqual(shape(simple), shape(reference.root)), `read differently: ${JSON.stringify(text)}`);
+  t.true(
+    firstUnacceptable(text) < 0 && reference.ok,
+    `accepted what the parser refuses: ${JSON.stringify(text)}`,
+  );
+  t.true(
+    isDeepStrictEqual(shape(simple), shape(reference.root)),
+    `read differently: ${JSON.stringify(text)}`,
+  );
   return true;
 }
 
