@@ -8,6 +8,7 @@ import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
 import { plainProcessEnv } from './plain-env.ts';
+import { killOnExit, signalGroup } from './process-groups.ts';
 import { StateCell } from './state.ts';
 import type {
   Disposable,
@@ -21,16 +22,6 @@ import type {
 import { requestEnv } from './transport.ts';
 
 const DEFAULT_SHELL = '/bin/sh';
-
-/** Signal a whole process group; a group that already ended is not an error. */
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
 
 export class LocalTransport implements Transport {
   readonly host: HostSpec;
@@ -117,11 +108,13 @@ export class LocalTransport implements Transport {
       detached: true,
     });
     this.children.add(child);
+    const forget = killOnExit(child.pid, 'group');
     child.stdout?.on('data', (chunk: Buffer) => request.onStdout(chunk));
     child.stderr?.on('data', (chunk: Buffer) => request.onStderr(chunk));
     const result = new Promise<ExecResult>((resolve, reject) => {
       child.once('error', (error) => {
         this.children.delete(child);
+        forget();
         reject(
           new BatonError(
             'TRANSPORT_SPAWN_FAILED',
@@ -136,6 +129,7 @@ export class LocalTransport implements Transport {
       });
       child.once('close', (exitCode, signal) => {
         this.children.delete(child);
+        forget();
         const present = presentPaths(request.probe);
         resolve({ exitCode, signal, ...(present === undefined ? {} : { present }) });
       });

@@ -13,6 +13,7 @@ import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
 import { plainProcessEnv } from './plain-env.ts';
+import { killOnExit, signalGroup } from './process-groups.ts';
 import { ShellSession } from './shell-session.ts';
 import { DataListeners, StateCell } from './state.ts';
 import type { Disposable, ExecRequest, Execution, HostSpec, Transport, TransportState } from './transport.ts';
@@ -30,14 +31,6 @@ function shellCommand(shell: string | undefined): { file: string; args: string[]
     return { file: shell, args: basename(shell) === 'bash' ? ['--noprofile', '--norc'] : [] };
   const bash = ['/bin/bash', '/usr/bin/bash'].find((path) => existsSync(path));
   return bash ? { file: bash, args: ['--noprofile', '--norc'] } : { file: '/bin/sh', args: [] };
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
 }
 
 export class PtyTransport implements Transport {
@@ -110,6 +103,7 @@ export class PtyTransport implements Transport {
       throw this.error('TRANSPORT_SPAWN_FAILED', `cannot start ${file}: ${errorMessage(error)}`, error);
     }
     this.terminal = terminal;
+    const forget = killOnExit(terminal.pid, 'session');
     const session = new ShellSession({
       label: this.label,
       terminal: true,
@@ -125,6 +119,7 @@ export class PtyTransport implements Transport {
     terminal.onData((chunk: string | Buffer) => session.feedStdout(Buffer.from(chunk)));
     this.exited = new Promise((resolve) => {
       terminal.onExit(({ exitCode }) => {
+        forget();
         const error = this.error('TRANSPORT_CLOSED', `the shell exited (status ${exitCode})`);
         session.fail(error);
         this.stateCell.set('closed', this.stateCell.value === 'open' ? error : undefined);
