@@ -125,7 +125,13 @@ process.on('exit', () => {
 });
 
 /** Give a host `data0` on the data bridge; returns its address there. */
-function addDataLink(claim: Claim, namespace: string, runId: string, index: number, save: () => void): string {
+function addDataLink(
+  claim: Claim,
+  namespace: string,
+  runId: string,
+  index: number,
+  save: () => void,
+): string {
   const veth = `bt${runId}d${index}`;
   const peer = `bt${runId}q${index}`;
   const address = `10.201.${claim.subnet}.${10 + index}`;
@@ -201,7 +207,9 @@ export async function createLab(
       mustIp('-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
       mustIp('-n', namespace, 'link', 'set', 'eth0', 'up');
       mustIp('-n', namespace, 'route', 'add', 'default', 'via', bridgeAddress);
-      const dataAddress = claim.dataBridge ? addDataLink(claim, namespace, `${runId}`, index, save) : undefined;
+      const dataAddress = claim.dataBridge
+        ? addDataLink(claim, namespace, `${runId}`, index, save)
+        : undefined;
       const name = `h${index}`;
       const hostname = `${name}-${runId}`;
       const sshd = await startSshd({
@@ -213,7 +221,14 @@ export async function createLab(
         ...(options.stockLimits ? { stockLimits: true } : {}),
         ...(options.home ? { home: options.home } : {}),
       });
-      hosts.push({ name, hostname, netns: namespace, address, ...(dataAddress ? { dataAddress } : {}), sshd });
+      hosts.push({
+        name,
+        hostname,
+        netns: namespace,
+        address,
+        ...(dataAddress ? { dataAddress } : {}),
+        sshd,
+      });
     }
     return {
       hosts,
