@@ -58,15 +58,22 @@ netnsTest.serial(
     const run = await running;
 
     t.is(run.code, 3, run.stdout + run.stderr);
-    const [first] = run.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
-    t.regex(first ?? '', /h2/, run.stdout);
-    t.regex(run.stdout, /LOST/);
+    // The root cause first: the lost host, then what it caused at the barrier its peers waited at.
+    const [first] = run.stdout.split('\n').filter((line) => /^(FAIL|ERROR) /.test(line));
+    t.regex(first ?? '', /HOST_LOST: target on target \(h2\)/, run.stdout);
+    t.regex(run.stdout, /then barrier switched gen 1 (lost|aborted)/);
     // Every stream's partial output and the journal are on disk.
     t.regex(streamOutput(results, 'origin'), /^origin: serving 20 entries, token [0-9a-f]{16}, at /m);
     t.regex(streamOutput(results, 'target'), /^target: 20 entries by inline, token [0-9a-f]{16} verified$/m);
     t.regex(streamOutput(results, 'client'), /^client: origin \S+ serves token [0-9a-f]{16}$/m);
     const journal = readFileSync(join(results, 'latest', 'journal.jsonl'), 'utf8');
-    t.regex(journal, /"kind":"barrier"[^\n]*"lost"|LOST/);
+    const ends = journal
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { kind?: string; barrier?: string; phase?: string })
+      .filter((event) => event.kind === 'barrier' && event.barrier === 'switched')
+      .map((event) => event.phase);
+    t.true(ends.includes('lost') || ends.includes('abort'), ends.join(' '));
 
     const terminal = TerminalDriver.spawn(process.execPath, [join(ROOT, 'bin/baton.js'), 'dash', results], {
       cols: 120,
@@ -74,7 +81,10 @@ netnsTest.serial(
       cwd: dir,
     });
     t.teardown(() => terminal.dispose());
-    const screen = await terminal.waitFor(/target +h2 +lost/, { timeoutMs: 60_000 });
-    t.regex(screen, /exit 3/);
+    // The streams pane: target's task lost; the barrier timeline: switched aborted; the log: HOST_LOST, exit 3.
+    const screen = await terminal.waitFor(/target +h2 +\w+ +\d+ +\d+ +1 +target lost/, { timeoutMs: 60_000 });
+    t.regex(screen, /error \(exit 3\)/);
+    t.regex(screen, /switched#1 [·█]+ (aborted|lost)/);
+    t.regex(screen, /HOST_LOST/);
   },
 );
