@@ -82,7 +82,11 @@ netnsTest.serial(
     });
     t.teardown(() => terminal.dispose());
     // The streams pane: target's task lost; the barrier timeline: switched aborted; the log: HOST_LOST, exit 3.
-    const screen = await terminal.waitFor(/target +h2 +\w+ +\d+ +\d+ +1 +target lost/, { timeoutMs: 60_000 });
+    // One pattern for the whole screen: a screen drawn halfway must not satisfy the wait.
+    const screen = await terminal.waitFor(
+      /(?=[\s\S]*target +h2 +\w+ +\d+ +\d+ +1 +target lost)(?=[\s\S]*switched#1 [·█]+ (aborted|lost))(?=[\s\S]*HOST_LOST)[\s\S]*error \(exit 3\)/,
+      { timeoutMs: 60_000 },
+    );
     t.regex(screen, /error \(exit 3\)/);
     t.regex(screen, /switched#1 [·█]+ (aborted|lost)/);
     t.regex(screen, /HOST_LOST/);
