@@ -30,7 +30,7 @@ function streamOutput(results: string, stream: string): string {
 
 // Host B (the target) dies mid-handover: its sshd and every process of its namespace are killed.
 netnsTest.serial(
-  'a host lost during the handover: LOST at the barrier, exit 3, the lost host first, all on disk, shown by baton dash',
+  'a host lost during the handover: the barrier of its peers ends aborted or lost, exit 3, the lost host first, all on disk, shown by baton dash',
   async (t) => {
     t.timeout(400_000);
     const lab = await createLab(3);
