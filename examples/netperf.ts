@@ -10,8 +10,11 @@
  *
  * Params (from the variant tree, with defaults): port (5201), duration (2 s), parallel (1 stream per client),
  * server_address (the server host's address as the clients see it), iperf3 (the command, `iperf3`).
+ *
+ * Each client's throughput (the total and per interval) goes to data/throughput.json and to the whiteboard,
+ * as lines and as a chart.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioContext } from 'baton-lab';
 import { sh } from 'baton-lab';
@@ -24,6 +27,7 @@ export default async function netperf({
   params,
   log,
   whiteboard,
+  dataDir,
 }: ScenarioContext): Promise<void> {
   const names = hosts.names().length >= 2 ? hosts.names() : ['local', 'local', 'local'];
   const [serverHost = 'local', ...clientHosts] = names;
@@ -71,13 +75,44 @@ export default async function netperf({
   const records = await group([server, ...clients]).wait();
 
   const lines: string[] = [];
+  const throughput: { stream: string; host: string; gbits: number; perSecond: number[] }[] = [];
   for (const record of records.filter((r) => r.stream.startsWith('client'))) {
     const report = JSON.parse(readFileSync(join(record.paths?.data ?? '', 'iperf3.json'), 'utf8')) as {
+      intervals: { sum: { bits_per_second: number } }[];
       end: { sum_received: { bits_per_second: number } };
     };
     const gbits = report.end.sum_received.bits_per_second / 1e9;
+    const perSecond = report.intervals.map((interval) => round(interval.sum.bits_per_second / 1e9));
+    throughput.push({ stream: record.stream, host: record.host, gbits: round(gbits), perSecond });
     lines.push(`${record.stream} (${record.host}) -> ${serverAddress}: ${gbits.toFixed(2)} Gbit/s`);
   }
-  whiteboard.write(lines.join('\n') + '\n');
   for (const line of lines) log.info(line);
+  // The numbers, then the same as a chart: one bar a client, and each client's intervals.
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'throughput.json'), JSON.stringify(throughput, null, 2) + '\n');
+  whiteboard.write([...lines, '', 'Gbit/s', ...chart(throughput)].join('\n') + '\n');
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** Horizontal bars scaled to the fastest client, in eighths of a cell, then each client's Gbit/s per interval. */
+function chart(
+  rows: readonly { stream: string; gbits: number; perSecond: number[] }[],
+  width = 40,
+): string[] {
+  const largest = Math.max(...rows.map((row) => row.gbits), Number.MIN_VALUE);
+  const label = Math.max(...rows.map((row) => row.stream.length));
+  const bar = (value: number) => {
+    const eighths = Math.round((value / largest) * width * 8);
+    return (
+      '█'.repeat(Math.floor(eighths / 8)) + ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8]
+    ).padEnd(width);
+  };
+  return [
+    ...rows.map((row) => `${row.stream.padEnd(label)} ${bar(row.gbits)} ${row.gbits.toFixed(2)}`),
+    ...rows.map(
+      (row) =>
+        `${row.stream.padEnd(label)} per interval: ${row.perSecond.map((v) => v.toFixed(2)).join(' ')}`,
+    ),
+  ];
 }

@@ -54,6 +54,16 @@ iperf3Test(
     );
     t.regex(whiteboard, /^client1 \(local\) -> 127\.0\.0\.1: [\d.]+ Gbit\/s$/m);
     t.regex(whiteboard, /^client2 \(local\) -> 127\.0\.0\.1: [\d.]+ Gbit\/s$/m);
+    // The same numbers as a chart: a bar a client, then each client's intervals.
+    t.regex(whiteboard, /^client1 [█▏▎▍▌▋▊▉ ]{40} [\d.]+$/m);
+    t.regex(whiteboard, /^client2 per interval:( [\d.]+)+$/m);
+    const data = join(results, 'latest', 'scenarios', '01-netperf', 'default', 'data', 'throughput.json');
+    const throughput = JSON.parse(readFileSync(data, 'utf8')) as { stream: string; perSecond: number[] }[];
+    t.deepEqual(
+      throughput.map((client) => client.stream),
+      ['client1', 'client2'],
+    );
+    t.true(throughput.every((client) => client.perSecond.length > 0));
   },
 );
 

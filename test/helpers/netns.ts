@@ -15,6 +15,8 @@ export interface LabHost {
   hostname: string;
   netns: string;
   address: string;
+  /** Its address on the data network (interface `data0`), when the lab has one. */
+  dataAddress?: string;
   sshd: PrivateSshd;
 }
 
@@ -58,6 +60,8 @@ interface Claim {
   subnet: number;
   pid: number;
   bridge: string;
+  /** The data network's bridge, when the lab has one. */
+  dataBridge?: string;
   namespaces: string[];
   veths: string[];
 }
@@ -73,6 +77,7 @@ function destroy(claim: Omit<Claim, 'pid'>): void {
   }
   for (const veth of claim.veths) ip('link', 'del', veth);
   ip('link', 'del', claim.bridge);
+  if (claim.dataBridge) ip('link', 'del', claim.dataBridge);
   rmSync(join(CLAIMS, String(claim.subnet)), { recursive: true, force: true });
   try {
     rmdirSync(CLAIMS);
@@ -119,6 +124,29 @@ process.on('exit', () => {
   for (const claim of liveLabs) destroy(claim);
 });
 
+/** Give a host `data0` on the data bridge; returns its address there. */
+function addDataLink(
+  claim: Claim,
+  namespace: string,
+  runId: string,
+  index: number,
+  save: () => void,
+): string {
+  const veth = `bt${runId}d${index}`;
+  const peer = `bt${runId}q${index}`;
+  const address = `10.201.${claim.subnet}.${10 + index}`;
+  mustIp('link', 'add', veth, 'type', 'veth', 'peer', 'name', peer);
+  claim.veths.push(veth);
+  save();
+  mustIp('link', 'set', peer, 'netns', namespace);
+  mustIp('-n', namespace, 'link', 'set', peer, 'name', 'data0');
+  mustIp('link', 'set', veth, 'master', claim.dataBridge ?? '');
+  mustIp('link', 'set', veth, 'up');
+  mustIp('-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'data0');
+  mustIp('-n', namespace, 'link', 'set', 'data0', 'up');
+  return address;
+}
+
 /** Create `count` hosts h1..hN on a private bridge, each with its own sshd, hostname and address. */
 export async function createLab(
   count: number,
@@ -126,6 +154,11 @@ export async function createLab(
     stockLimits?: boolean;
     /** The home folder every host's sessions see (startSshd's `home`): its .ssh/config reaches other hosts. */
     home?: string;
+    /**
+     * A second network beside the one sshd listens on: `data0` in each host (10.201.N.0/24), so that a test can
+     * take a host's data link down while its ssh connection, on `eth0`, stays up.
+     */
+    dataLink?: boolean;
   } = {},
 ): Promise<Lab> {
   const reason = netnsUnavailableReason();
@@ -148,6 +181,12 @@ export async function createLab(
     mustIp('link', 'add', claim.bridge, 'type', 'bridge');
     mustIp('addr', 'add', `${bridgeAddress}/24`, 'dev', claim.bridge);
     mustIp('link', 'set', claim.bridge, 'up');
+    if (options.dataLink) {
+      claim.dataBridge = `bt${runId}bd`;
+      save();
+      mustIp('link', 'add', claim.dataBridge, 'type', 'bridge');
+      mustIp('link', 'set', claim.dataBridge, 'up');
+    }
     const privateKeyPath = join(keyDir, 'client_ed25519');
     generateKey(privateKeyPath);
     for (let index = 1; index <= count; index++) {
@@ -168,6 +207,9 @@ export async function createLab(
       mustIp('-n', namespace, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
       mustIp('-n', namespace, 'link', 'set', 'eth0', 'up');
       mustIp('-n', namespace, 'route', 'add', 'default', 'via', bridgeAddress);
+      const dataAddress = claim.dataBridge
+        ? addDataLink(claim, namespace, `${runId}`, index, save)
+        : undefined;
       const name = `h${index}`;
       const hostname = `${name}-${runId}`;
       const sshd = await startSshd({
@@ -179,7 +221,14 @@ export async function createLab(
         ...(options.stockLimits ? { stockLimits: true } : {}),
         ...(options.home ? { home: options.home } : {}),
       });
-      hosts.push({ name, hostname, netns: namespace, address, sshd });
+      hosts.push({
+        name,
+        hostname,
+        netns: namespace,
+        address,
+        ...(dataAddress ? { dataAddress } : {}),
+        sshd,
+      });
     }
     return {
       hosts,

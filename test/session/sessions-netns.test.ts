@@ -18,7 +18,8 @@ function hostsFile(lab: Lab, dir: string): string {
 
 // What CI does: every script in sessions/ replayed headless, its hosts remapped onto namespace hosts.
 netnsTest.serial('the scripts in sessions/ replay green on three namespace hosts over ssh', async (t) => {
-  const lab = await createLab(3);
+  t.timeout(400_000);
+  const lab = await createLab(3, { dataLink: true });
   t.teardown(() => lab.teardown());
   const dir = scratchDir('baton-sessions-netns-');
   const hosts = hostsFile(lab, dir);
