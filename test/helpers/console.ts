@@ -17,8 +17,8 @@ export const SLOW = { timeoutMs: 60_000 };
 export class ConsoleDriver {
   readonly terminal: TerminalDriver;
 
-  constructor(args: string[], options: TerminalOptions) {
-    this.terminal = TerminalDriver.spawn(process.execPath, [BATON, ...args], options);
+  constructor(terminal: TerminalDriver) {
+    this.terminal = terminal;
   }
 
   /** Type a line at the command line (`:` opens it, Enter runs it). */
@@ -63,7 +63,17 @@ export function startConsole(
   args: string[],
   options: { cols: number; rows: number; cwd: string; env?: Record<string, string | undefined> },
 ): ConsoleDriver {
-  return new ConsoleDriver(args, options);
+  return new ConsoleDriver(TerminalDriver.spawn(process.execPath, [BATON, ...args], options));
+}
+
+/**
+ * Start the console from a shell that, once the console has exited, prints its status and runs `after` in the
+ * same terminal (`stty -a` shows the terminal mode the console left behind).
+ */
+export function startConsoleThen(after: string, options: TerminalOptions): ConsoleDriver {
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+  const line = `${quote(process.execPath)} ${quote(BATON)}; echo "console exited: $?"; ${after}`;
+  return new ConsoleDriver(TerminalDriver.spawn('/bin/sh', ['-c', line], options));
 }
 
 export interface Finished {
