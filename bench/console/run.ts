@@ -118,6 +118,15 @@ async function consoleStart(cwd: string): Promise<number> {
 
 async function underLoad(cwd: string): Promise<{ keyMs: number[]; rss: number[] }> {
   const baton = terminal(process.execPath, [BATON], cwd);
+  try {
+    return await loaded(baton);
+  } finally {
+    // A run that failed half-way leaves no console behind (its streams' shells end with it).
+    baton.pty.kill('SIGKILL');
+  }
+}
+
+async function loaded(baton: Terminal): Promise<{ keyMs: number[]; rss: number[] }> {
   await baton.seen('[1 streams]');
   const names = Array.from({ length: STREAMS }, (_, index) => `s${index + 1}`);
   const type = (line: string) => baton.pty.write(`:${line}\r`);
@@ -130,7 +139,7 @@ async function underLoad(cwd: string): Promise<{ keyMs: number[]; rss: number[] 
   );
   // The streams pane follows the selected stream: s1 is the third row, after local and pty.
   baton.pty.write('gjj');
-  await baton.seen('s1 line 100 of 1', 300_000);
+  await baton.seen(' line 100 of 1', 600_000);
   process.stderr.write('streams printing; pressing keys\n');
   const keyMs: number[] = [];
   const rss: number[] = [];
