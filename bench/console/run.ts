@@ -122,7 +122,11 @@ async function underLoad(cwd: string): Promise<{ keyMs: number[]; rss: number[] 
     return await loaded(baton);
   } finally {
     // A run that failed half-way leaves no console behind (its streams' shells end with it).
-    baton.pty.kill('SIGKILL');
+    try {
+      baton.pty.kill('SIGKILL');
+    } catch {
+      // Already gone: it quit.
+    }
   }
 }
 
