@@ -60,10 +60,11 @@ export function StreamsPane({ ui, view, width, height }: PaneProps) {
     <Box flexDirection="column" width={width} height={height}>
       <Line
         bold
-      >{`  ${cell('STREAM', 14)} ${cell('HOST', 14)} ${cell('STATE', 9)} ${cell('QUEUE', 6)} ${cell('LAST', 10)} TARGET`}</Line>
+      >{`  ${cell('STREAM', 12)} ${cell('HOST', 14)} ${cell('STATE', 9)} ${cell('QUEUE', 5)} ${cell('LAST', 8)} ${cell('TGT', 3)} ERROR`}</Line>
       {rows.map((row) => (
         <Line key={row.name} inverse={row.name === stream} color={STATE_COLOR[row.state] ?? 'white'}>
-          {`${row.name === stream ? '>' : ' '} ${cell(row.name, 14)} ${cell(row.host, 14)} ${cell(row.code ? `${row.state} ${row.code}` : row.state, 9)} ${cell(row.queue.length + (row.running ? 1 : 0), 6)} ${cell(lastExit(view, row.last), 10)} ${ui.targets.includes(row.name) ? '*' : ''}`}
+          {/* The error code has a column of its own: within STATE it was cut to its first letter. */}
+          {`${row.name === stream ? '>' : ' '} ${cell(row.name, 12)} ${cell(row.host, 14)} ${cell(row.state, 9)} ${cell(row.queue.length + (row.running ? 1 : 0), 5)} ${cell(lastExit(view, row.last), 8)} ${cell(ui.targets.includes(row.name) ? '*' : '', 3)} ${row.code ?? ''}`}
         </Line>
       ))}
       {streams.length === 0 ? <Line dim>{'  no stream yet: :open NAME on local|pty|ssh://host'}</Line> : null}

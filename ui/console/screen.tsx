@@ -31,8 +31,14 @@ export async function runScreen(session: ConsoleSession, io: CliIO): Promise<voi
   const stdin = io.stdin as TtyIn;
   const stdout = io.stdout as NodeJS.WriteStream;
   const splitter = new KeySplitter();
+  // Test hook: the key named here throws, as a bug in a key's handler would (the crash tests of the console).
+  const crashKey = io.env.BATON_TEST_CRASH_KEY;
   const onData = (chunk: Buffer | string) => {
-    for (const key of splitter.split(chunk.toString())) session.store.dispatch(key);
+    for (const key of splitter.split(chunk.toString())) {
+      if (crashKey && key.text === crashKey)
+        throw new Error(`crash on key ${crashKey} (BATON_TEST_CRASH_KEY)`);
+      session.store.dispatch(key);
+    }
   };
   const onResize = () => session.store.dispatch({ name: 'resize', cols: stdout.columns, rows: stdout.rows });
   let crashed: (error: unknown) => void = () => undefined;

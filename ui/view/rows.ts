@@ -108,11 +108,20 @@ export function taskCommand(view: JobView, task: TaskView): string {
   return (view.commandOf.get(task.id) ?? task.block).split('\n')[0] ?? '';
 }
 
-function taskLines(view: JobView, task: TaskView): OutputLine[] {
+/** The last `count` lines of `text` (a trailing newline ends the last one), found from the end without a split. */
+export function lastLines(text: string, count: number): string {
+  let from = text.endsWith('\n') ? text.length - 1 : text.length;
+  for (let left = count; left > 0 && from > 0; left--) from = text.lastIndexOf('\n', from - 1);
+  return from <= 0 ? text : text.slice(from + 1);
+}
+
+// Only the lines a frame can show are cleaned and split: a task's kept output is up to 64 KB a stream.
+function taskLines(view: JobView, task: TaskView, count = Infinity): OutputLine[] {
   const exit = task.state === 'running' || task.state === 'queued' ? task.state : statusOf(task);
   const head: OutputLine = { text: `$ ${taskCommand(view, task)}  [${exit}]`, kind: 'head' };
-  const out = task.stdout === '' ? [] : clean(task.stdout).replace(/\n$/, '').split('\n');
-  const err = task.stderr === '' ? [] : clean(task.stderr).replace(/\n$/, '').split('\n');
+  const tail = (text: string) => (count === Infinity ? text : lastLines(text, count));
+  const out = task.stdout === '' ? [] : clean(tail(task.stdout)).replace(/\n$/, '').split('\n');
+  const err = task.stderr === '' ? [] : clean(tail(task.stderr)).replace(/\n$/, '').split('\n');
   return [
     head,
     ...out.map((text): OutputLine => ({ text, kind: 'out' })),
@@ -138,7 +147,9 @@ export function outputLines(
     const task = tasks[index];
     if (task)
       lines.unshift(
-        ...taskLines(view, task).filter((line) => line.kind === 'head' || passes(line.text, filter)),
+        ...taskLines(view, task, filter ? Infinity : needed).filter(
+          (line) => line.kind === 'head' || passes(line.text, filter),
+        ),
       );
   }
   const end = Math.max(0, lines.length - scroll);
