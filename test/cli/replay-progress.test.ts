@@ -27,7 +27,7 @@ test.serial('on a terminal a progress line is rewritten in place and erased at t
   const dir = gatedScript();
   const terminal = TerminalDriver.spawn(
     process.execPath,
-    [bin, 'replay', 'main.baton', '--results', 'results'],
+    [bin, 'replay', '--headless', 'main.baton', '--results', 'results'],
     {
       cwd: dir,
       cols: 160,

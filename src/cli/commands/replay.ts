@@ -163,9 +163,9 @@ export const replayCommand: Command = {
       return EXIT.ok;
     }
     const ci = io.env.CI;
+    // Headless means without the console: on a terminal the replay still shows its progress line.
     const progress =
       io.stdout.isTTY === true &&
-      values.headless !== true &&
       (ci === undefined || ci === '' || ci === '0' || ci === 'false');
     const printer = replayPrinter(io, { github, progress });
     // JUnit, JSON and the closing line of every script replayed; synchronous, for a second interrupt.
