@@ -116,7 +116,12 @@ export function shortCommand(command: string, width = 60): string {
   return `${first.slice(0, Math.max(1, width - 2)).trimEnd()} …`;
 }
 
-/** A block as messages name it: a command line quoted (shortened), a script or module by its name. */
+/**
+ * A block as messages name it: a command line named after its first word is quoted (shortened), since that word
+ * alone says little; a block named by its author, a script or a module is named.
+ */
 export function blockLabel(block: Block): string {
-  return block.kind === 'sh' && block.command.trim() !== block.name ? `\`${shortCommand(block.command)}\`` : block.name;
+  const derived =
+    block.kind === 'sh' && block.name === commandName(block.command) && block.command.trim() !== block.name;
+  return derived ? `\`${shortCommand(block.command)}\`` : block.name;
 }

@@ -63,7 +63,9 @@ export function startConsole(
   args: string[],
   options: { cols: number; rows: number; cwd: string; env?: Record<string, string | undefined> },
 ): ConsoleDriver {
-  return new ConsoleDriver(TerminalDriver.spawn(process.execPath, [BATON, ...args], options));
+  return new ConsoleDriver(
+    TerminalDriver.spawn(process.execPath, [BATON, ...args], { ...options, env: asPerson(options.env) }),
+  );
 }
 
 /**
@@ -73,7 +75,14 @@ export function startConsole(
 export function startConsoleThen(after: string, options: TerminalOptions): ConsoleDriver {
   const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
   const line = `${quote(process.execPath)} ${quote(BATON)}; echo "console exited: $?"; ${after}`;
-  return new ConsoleDriver(TerminalDriver.spawn('/bin/sh', ['-c', line], options));
+  return new ConsoleDriver(
+    TerminalDriver.spawn('/bin/sh', ['-c', line], { ...options, env: asPerson(options.env) }),
+  );
+}
+
+// A person at the terminal: without CI set (the suite runs under CI=true), baton opens the console.
+function asPerson(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { CI: undefined, GITHUB_ACTIONS: undefined, ...env };
 }
 
 export interface Finished {
