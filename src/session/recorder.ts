@@ -23,6 +23,8 @@ export class Recorder implements Disposable {
   private readonly options: RecorderOptions;
   private typedLines: string[] = [];
   private readonly pending = new Map<number, string[]>();
+  /** Foreground commands another command overtook: written as `bg` at their place, their end as `wait TARGET`. */
+  private readonly overtaken = new Map<number, string>();
 
   constructor(path: string, journal: Journal, options: RecorderOptions = {}) {
     this.options = options;
@@ -45,14 +47,33 @@ export class Recorder implements Disposable {
     }
     this.subscription = journal.subscribe((event) => {
       if (event.kind === 'command' && event.source.kind === 'console' && this.typedLines.length > 0) {
+        this.overtake();
         this.pending.set(event.id, secretForm(event.command, this.typedLines));
         this.typedLines = [];
       } else if (event.kind === 'command-end') {
         const lines = this.pending.get(event.id);
+        const waitFor = this.overtaken.get(event.id);
         this.pending.delete(event.id);
-        if (lines && event.ok) this.write(lines);
+        this.overtaken.delete(event.id);
+        if (waitFor !== undefined) this.write([`wait ${waitFor}`]);
+        else if (lines && event.ok) this.write(lines);
       }
     });
+  }
+
+  /**
+   * A command typed while a foreground one still runs (a `step` of the barrier that task waits at) must come
+   * after it in the script, yet a replay waits for an `fg` to end before going on: the running `fg` is written
+   * now as `bg`, and its end later as `wait TARGET`.
+   */
+  private overtake(): void {
+    for (const [id, lines] of this.pending) {
+      const match = /^(\s*)fg(\s+)([^\s:]+)(\s*:.*)$/s.exec(lines[0] ?? '');
+      if (!match || this.overtaken.has(id)) continue;
+      const [, indent, space, target, rest] = match;
+      this.write([`${indent}bg${space}${target}${rest}`, ...lines.slice(1)]);
+      this.overtaken.set(id, target ?? '');
+    }
   }
 
   /** The line(s) the next console command was typed as: written once the command has ended well. */

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../errors.ts';
 import type { CommandSource } from '../journal/events.ts';
 import type { Step } from './script.ts';
 import { settle } from './settle.ts';
+import { untilSteppable } from './until-held.ts';
 import { bindCommand } from './variables.ts';
 import type { Bindings } from './variables.ts';
 
@@ -63,11 +64,14 @@ export async function runStep(step: Step, context: StepContext): Promise<StepFai
     try {
       if (step.action.kind === 'settle')
         await settle(controller.journal, step.action.stream, step.action.ms, context.signal);
-      else
+      else {
+        if (step.action.command.kind === 'step')
+          await untilSteppable(controller, step.action.command.barrier);
         await controller.execute(
           bindCommand(step.action.command, context.bindings),
           source(step.file, step.line),
         );
+      }
     } catch (error) {
       commandError = error;
     }
