@@ -36,7 +36,7 @@ for (const size of [
       baton.command('hold ready');
       baton.command('bg {local,pty}: "$BATON_SYNC_SH" wait ready 2 >/dev/null && echo released-$$');
       baton.command(`fg probe: ${UNTIL_HELD}`);
-      // The step waits for the probe's line to end: a line is recorded when it ends, and the replay keeps that order.
+      // The probe ends once ready is held, so the recorded script shows the barrier held before the step.
       baton.pane(1);
       await baton.waitFor(/ {2}probe +local +idle +0 +exit 0/);
       baton.pane(4);
