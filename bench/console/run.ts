@@ -139,7 +139,7 @@ async function loaded(baton: Terminal): Promise<{ keyMs: number[]; rss: number[]
   type(`group load = ${names.join(',')}`);
   // 100 lines every 0.1 s: 1,000 lines a second per stream, until the stream is closed. Lines run in order.
   type(
-    `bg load: i=0; while :; do seq -f "$BATON_SYNC_MEMBER line %g of $i" 100; i=$((i+1)); sleep 0.1; done`,
+    `bg @load: i=0; while :; do seq -f "$BATON_SYNC_MEMBER line %g of $i" 100; i=$((i+1)); sleep 0.1; done`,
   );
   // The streams pane follows the selected stream: s1 is the third row, after local and pty.
   baton.pty.write('gjj');
