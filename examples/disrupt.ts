@@ -9,11 +9,15 @@
  * Hosts: the first three of the hosts file (service and disrupt, load, check), else three local streams.
  * Params (from the variant tree, with defaults): port (8501), action (`restart` or `link`), link (`data0`,
  * the data link, never the one the ssh connection uses), downtime (2 s), workers (1). The link action
- * refuses to run outside a network namespace. Needs python3 and curl on the hosts.
+ * refuses to run outside a network namespace. Needs python3 and curl on the hosts. With netperf (false), a
+ * fifth stream on the load's host runs the netperf example as a block beside the load (the nested case): a block
+ * that opens its own server and client streams there, whose folders nest under its task's (needs iperf3 and node).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ScenarioContext } from 'baton-lab';
-import { sh } from 'baton-lab';
+import { module, sh } from 'baton-lab';
 import { awaitService, dataOf, hostAddress, WRITE_SERVE_PY } from './lib/service.ts';
 
 export default async function disrupt({
@@ -32,7 +36,9 @@ export default async function disrupt({
   const link = params.get<string>('link', null, 'data0') ?? 'data0';
   const downtime = Number(params.get('downtime', null, 2));
   const workers = Number(params.get('workers', null, 1));
-  const pidfile = `/tmp/baton-disrupt-${port}.pid`;
+  const nested = params.get<boolean>('netperf', null, false) === true;
+  // The service's own folder: namespace hosts share one filesystem, and labs may run side by side.
+  const pidfile = '"$BATON_TASK_DIR/server.pid"';
   const wait = (name: string, count: number, data = '') =>
     `bash "$BATON_SYNC_SH" wait ${name} ${count} 60${data ? ` "${data}"` : ''}`;
 
@@ -40,6 +46,7 @@ export default async function disrupt({
   const disruptor = await open('disrupt', serviceHost);
   const load = await open('load', loadHost);
   const check = await open('check', checkHost);
+  const stress = nested ? await open('stress', loadHost) : undefined;
   const inNamespace = '[ "$(readlink /proc/self/ns/net)" != "$(readlink /proc/1/ns/net)" ]';
 
   service.runBg(
@@ -89,6 +96,10 @@ export default async function disrupt({
     ),
   );
 
+  const netperf = stress?.runBg(
+    module(`${fileURLToPath(new URL('./lib/netperf-block.ts', import.meta.url))}#netperf`),
+  );
+
   try {
     await barrier('up', 4, { timeoutMs: 60_000 });
     await barrier('checked', 2, { timeoutMs: 60_000 });
@@ -100,17 +111,22 @@ export default async function disrupt({
             `sleep ${downtime}`,
             `ip link set ${link} up && echo "disrupt: ${link} up"`,
           ]
-        : [`pid=$(cat ${pidfile}) && kill $pid && echo "disrupt: killed the service (pid $pid)"`];
+        : [
+            `pid=$(ss -ltnpH 'sport = :${port}' | sed -n 's/.*pid=\\([0-9]*\\).*/\\1/p' | head -1)`,
+            `test -n "$pid" || { echo "disrupt: nothing listens on port ${port}" >&2; exit 1; }`,
+            'kill $pid && echo "disrupt: killed the service (pid $pid)"',
+          ];
     await disruptor.runFg(sh(disruption.join('\n'), { name: action }));
     await barrier('disrupted', 2, { timeoutMs: 60_000 });
     const [checked] = await check.wait();
     await barrier('end', 3, { timeoutMs: 60_000 });
-    await group([service, load]).wait();
+    await group(stress ? [service, load, stress] : [service, load]).wait();
     const recovered = /recovered after (\d+) ms/.exec(
       checked?.paths ? readFileSync(checked.paths.stdout, 'utf8') : '',
     )?.[1];
-    const line = `${action} with ${workers} load worker(s): the service answered again${recovered ? ` after ${recovered} ms` : ''}`;
-    whiteboard.write(line + '\n');
+    const line = `${action} with ${workers} load worker(s)${netperf ? ' and netperf nested' : ''}: the service answered again${recovered ? ` after ${recovered} ms` : ''}`;
+    const measured = netperf ? readFileSync(join((await netperf.done).paths!.dir, 'whiteboard'), 'utf8') : '';
+    whiteboard.write(line + '\n' + (measured ? `\nnetperf, nested on ${loadHost}:\n${measured}` : ''));
     log.info(line);
   } finally {
     // Whatever happened, the data link is up again.

@@ -75,7 +75,7 @@ export async function cli(
     const entry = findEntry(registry, first);
     if (!entry) throw new BatonError('USAGE', `unknown command '${first}'`);
     command = await entry.load();
-    if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+    if (asksHelp(rest)) {
       writeLine(io.stdout, commandHelp(command));
       return EXIT.ok;
     }
@@ -85,12 +85,18 @@ export async function cli(
   }
 }
 
+/** `--help` or `-h` among a command's options (before a `--`), wherever it stands, asks for the command's usage. */
+function asksHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
 async function help(topics: string[], io: CliIO, registry: Registry): Promise<number> {
   if (topics.length === 0) {
     writeLine(io.stdout, mainUsage(registry));
     return EXIT.ok;
   }
-  if (topics.length === 1 && topics[0] === 'help') {
+  if (topics.length === 1 && (topics[0] === 'help' || asksHelp(topics))) {
     writeLine(io.stdout, `Show the usage of a command.\n\nUsage: ${HELP_USAGE}`);
     return EXIT.ok;
   }

@@ -7,11 +7,16 @@ import { BatonError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { Block } from './block.ts';
 import { shellQuote } from '../transport/shell-script.ts';
+import { LIBRARY_NAME } from '../scenario/scenario-imports.ts';
 
 type ModuleBlock = Extract<Block, { kind: 'module' }>;
 
 // The runtime beside this module: module-runtime.ts in the sources, module-runtime.js in the build.
 const runtimePath = fileURLToPath(new URL(`./module-runtime${extname(import.meta.url)}`, import.meta.url));
+// A block imports the library by its npm name from any folder, as a scenario does: bound to this baton's own.
+const libraryAlias = {
+  [LIBRARY_NAME]: fileURLToPath(new URL(`../index${extname(import.meta.url)}`, import.meta.url)),
+};
 
 /** The oldest Node.js major a module block runs on; the command exits 127 on a host without it. */
 export const MIN_NODE_MAJOR = 20;
@@ -32,6 +37,8 @@ const OLD_NODE_CHECK =
   `if (Number(process.versions.node.split('.')[0]) < ${MIN_NODE_MAJOR}) { ` +
   `process.stderr.write('baton: BLOCK_NEEDS_NODE: a module block needs Node.js ${MIN_NODE_MAJOR} or newer; this host has Node.js ' + process.versions.node + '\\n'); ` +
   `process.exit(${NEEDS_NODE_EXIT}); }`;
+/** Native and optional packages stay out of a bundle; they load only if the block's code path needs them. */
+const nativeExternals = ['@lydell/node-pty', 'esbuild', 'cpu-features', '*.node'];
 /** Bundles in memory by `path#export@mtime`: a block is bundled once per version of its file. */
 const bundles = new Map<string, Promise<Uint8Array>>();
 
@@ -116,12 +123,12 @@ async function buildBundle(block: ModuleBlock): Promise<Uint8Array> {
         loader: 'ts',
       },
       bundle: true,
+      alias: libraryAlias,
       platform: 'node',
       format: 'esm',
       target: 'node18',
       write: false,
-      // Native and optional packages stay out of the bundle; they load only if the block's code path needs them.
-      external: ['@lydell/node-pty', 'esbuild', 'cpu-features', '*.node'],
+      external: nativeExternals,
       logLevel: 'silent',
       banner: {
         js: [
@@ -145,6 +152,8 @@ async function exportsOf(path: string): Promise<string[]> {
     build({
       entryPoints: [path],
       bundle: true,
+      alias: libraryAlias,
+      external: nativeExternals,
       platform: 'node',
       format: 'esm',
       write: false,

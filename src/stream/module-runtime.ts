@@ -15,13 +15,13 @@ export interface BlockContext {
   dataDir: string;
   whiteboard: { write(text: string): void; append(text: string): void };
   env: Record<string, string | undefined>;
-  log(...parts: unknown[]): void;
+  log: (...parts: unknown[]) => void;
   /**
    * Open a stream from inside the block (`local`, `pty`, `ssh://...`); its results nest in this task's folder
    * and come back with it. Streams still open when the function returns are closed.
    */
-  open(name: string, host?: string): Promise<StreamHandle>;
-  group(streams: readonly GroupMember[]): StreamGroup;
+  open: (name: string, host?: string) => Promise<StreamHandle>;
+  group: (streams: readonly GroupMember[]) => StreamGroup;
 }
 
 /** Run an exported function of a bundled module block; exit 0 when it resolves, 1 with the error on stderr when not. */

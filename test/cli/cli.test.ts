@@ -41,6 +41,22 @@ test('help COMMAND prints that command usage; help of an unknown command is a us
   t.regex(unknown.stderr, /\[USAGE\]$/m);
 });
 
+test("--help anywhere among a command's options prints its usage, not an unknown option; help --help says what help does", async (t) => {
+  for (const argv of [
+    ['variants', 'tree.yaml', '--help'],
+    ['run', 'scenario.ts', '-h', '--hosts', 'lab.hosts'],
+  ]) {
+    const command = await COMMANDS.find((entry) => entry.name === argv[0])!.load();
+    const { code, stdout, stderr } = await runCli(argv, { registry: COMMANDS });
+    t.is(code, EXIT.ok, argv.join(' '));
+    t.is(stderr, '');
+    t.true(stdout.includes(`Usage: ${command.usage}`), argv.join(' '));
+  }
+  const helpOfHelp = await runCli(['help', '--help'], { registry: COMMANDS });
+  t.is(helpOfHelp.code, EXIT.ok);
+  t.regex(helpOfHelp.stdout, /^Usage: baton help/m);
+});
+
 test('an unknown command or option prints usage on stderr and exits 2', async (t) => {
   for (const argv of [['frobnicate'], ['--frobnicate'], ['-x']]) {
     const { code, stdout, stderr } = await runCli(argv);

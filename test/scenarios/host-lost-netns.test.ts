@@ -47,10 +47,13 @@ netnsTest.serial(
         env: { CI: 'true' },
       },
     );
-    await waitFor(() => /token [0-9a-f]{16} verified/.test(streamOutput(results, 'target')), {
-      timeoutMs: 120_000,
-      what: 'the target to take the state over',
-    });
+    // Mid-handover: the target took the state over and the client saw the origin serve (the two run in parallel).
+    await waitFor(
+      () =>
+        /token [0-9a-f]{16} verified/.test(streamOutput(results, 'target')) &&
+        /serves token/.test(streamOutput(results, 'client')),
+      { timeoutMs: 120_000, what: 'the target to take the state over and the client to see the origin' },
+    );
     const pids = spawnSync('ip', ['netns', 'pids', target.netns], { encoding: 'utf8' })
       .stdout.split('\n')
       .filter(Boolean);

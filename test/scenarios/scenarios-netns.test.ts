@@ -54,7 +54,7 @@ netnsTest.serial('the handover and disrupt scenarios run on three namespace host
     { cwd: dir, env: { CI: 'true' } },
   );
   t.is(disrupt.code, 0, disrupt.stdout + disrupt.stderr);
-  t.regex(disrupt.stdout, /3 passed, 0 failed\n$/);
+  t.regex(disrupt.stdout, /4 passed, 0 failed\n$/);
   const linkVariant = join(
     results,
     'latest',
@@ -67,4 +67,41 @@ netnsTest.serial('the handover and disrupt scenarios run on three namespace host
     /^link with 1 load worker\(s\): the service answered again after \d+ ms$/m,
   );
   t.true(linkIsUp(origin.netns, 'data0'));
+
+  // The nested case: the netperf example run as a block on the load's host (h2) opened its own streams there;
+  // their folders nest under the block's task folder, and its chart reached the scenario's whiteboard.
+  const nested = join(
+    results,
+    'latest',
+    'scenarios',
+    '01-disrupt',
+    'run-disruption-restart-load-nested-e575',
+  );
+  t.regex(
+    readFileSync(join(nested, 'whiteboard'), 'utf8'),
+    /^restart with 1 load worker\(s\) and netperf nested: the service answered again after \d+ ms\n\nnetperf, nested on h2:\nclient1 \(local\) -> 127\.0\.0\.1: [\d.]+ Gbit\/s\nclient2 /m,
+  );
+  const block = join(nested, 'streams', 'stress', '01-netperf');
+  t.like(JSON.parse(readFileSync(join(block, 'result.json'), 'utf8')), {
+    stream: 'stress',
+    host: 'h2',
+    status: 'passed',
+  });
+  for (const [stream, task] of [
+    ['server', '01-iperf3-servers'],
+    ['client1', '01-iperf3-client'],
+    ['client2', '01-iperf3-client'],
+  ] as const) {
+    const folder = join(block, 'streams', stream, task);
+    t.like(
+      JSON.parse(readFileSync(join(folder, 'result.json'), 'utf8')),
+      { stream, status: 'passed' },
+      stream,
+    );
+    if (stream === 'server') continue;
+    const report = JSON.parse(readFileSync(join(folder, 'data', 'iperf3.json'), 'utf8')) as {
+      start: { system_info: string };
+    };
+    t.true(report.start.system_info.includes(` ${target.hostname} `), `${stream} measured on h2`);
+  }
 });
