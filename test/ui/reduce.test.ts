@@ -51,6 +51,21 @@ test('a typo runs nothing and marks its column', (t) => {
   t.is(word.state.lineError?.col, 1);
 });
 
+test('lines typed ahead may use the streams and groups of the lines queued before them', (t) => {
+  const view = sampleView();
+  const typed = typeChunks(base, view, [
+    ':open s9 on local\r:open s10 on local\r:group both = s9,s10\r:bg @both: true\r:fg s10: true\r',
+  ]);
+  t.is(typed.state.lineError, undefined);
+  t.deepEqual(
+    typed.effects.map((effect) => ('line' in effect ? effect.line : effect.type)),
+    ['open s9 on local', 'open s10 on local', 'group both = s9,s10', 'bg @both: true', 'fg s10: true'],
+  );
+  const typo = typeChunks(typed.state, view, [':fg s11: true\r']);
+  t.deepEqual(typo.effects, []);
+  t.is(typo.state.lineError?.col, 4);
+});
+
 test('Tab completes command words, streams and variant ids; Up and Down walk the history', (t) => {
   const view = sampleView();
   t.is(typeChunks(base, view, [':ope\t']).state.line, 'open ');

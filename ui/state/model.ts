@@ -21,6 +21,8 @@ export interface UiState {
   history: string[];
   historyAt: number;
   draft: string;
+  /** Names declared by the lines submitted so far: a line typed ahead may use a stream whose `open` is queued. */
+  declared: { streams: string[]; groups: string[]; hosts: Record<string, string> };
   /** Inside a `<<TAG` block typed at the command line: the tag that ends it. */
   heredocTag?: string;
   selected: Record<Pane, number>;
@@ -85,6 +87,7 @@ export function initialUi(
     history: [],
     historyAt: 0,
     draft: '',
+    declared: { streams: [], groups: [], hosts: {} },
     selected: { streams: 0, queue: 0, compare: 0, barriers: 0, variants: 0, log: 0, charts: 0 },
     scroll: 0,
     filters: {},

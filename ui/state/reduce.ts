@@ -285,11 +285,12 @@ function commandKey(state: UiState, key: Key, view: JobView): Transition {
   }
 }
 
-function knownOf(view: JobView) {
+// The names a line may use: those of the job, and those declared by the lines typed before it (still queued).
+function knownOf(view: JobView, state: UiState) {
   const known = emptyKnown();
-  for (const name of Object.keys(view.job.streams)) known.streams.add(name);
-  for (const name of Object.keys(view.job.groups)) known.groups.add(name);
-  Object.assign(known.hosts, view.hosts);
+  for (const name of [...Object.keys(view.job.streams), ...state.declared.streams]) known.streams.add(name);
+  for (const name of [...Object.keys(view.job.groups), ...state.declared.groups]) known.groups.add(name);
+  Object.assign(known.hosts, view.hosts, state.declared.hosts);
   return known;
 }
 
@@ -317,7 +318,8 @@ function submit(state: UiState, view: JobView): Transition {
       ? { state: { ...recorded, notice: '' }, effects: [save] }
       : same({ ...state, lineError: save });
   }
-  const { parsed, errors } = parseLine(text, knownOf(view), {});
+  const known = knownOf(view, state);
+  const { parsed, errors } = parseLine(text, known, {});
   const [error] = errors;
   if (error || !parsed)
     // A typo runs nothing: the line stays, its column marked.
@@ -328,6 +330,7 @@ function submit(state: UiState, view: JobView): Transition {
         message: error ? `${error.message} [${error.code}]` : 'not a command',
       },
     });
+  recorded.declared = { streams: [...known.streams], groups: [...known.groups], hosts: { ...known.hosts } };
   if (state.editingStep !== undefined) {
     if (parsed.type !== 'action')
       return same({ ...state, lineError: { col: 1, message: 'a step is a command, not this line' } });
