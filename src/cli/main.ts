@@ -7,11 +7,11 @@ import type { Registry } from './registry.ts';
  * aborted signal, and an exit code that a forgotten handle cannot hold back.
  */
 export async function main(registry: Registry): Promise<void> {
-  // The first SIGINT or SIGTERM interrupts (streams closed, reports written); a second one exits at once,
-  // once the command has written synchronously what it must (`stopNow`).
+  // The first SIGINT, SIGTERM or SIGHUP (the terminal closed) interrupts (streams closed, reports written); a
+  // second one exits at once, once the command has written synchronously what it must (`stopNow`).
   const controller = new AbortController();
   const stopNow = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       controller.abort(signal);
       process.once(signal, () => {

@@ -101,7 +101,20 @@ sshdTest('SIGINT during an ssh task: exit 130 and nothing left running on the ho
   await interruptAndCheck(t, startLongRun('lab', hosts));
 });
 
-test('SIGKILL of baton mid-run leaves a journal that parses up to its last line', async (t) => {
+test('SIGHUP (the terminal closed) interrupts as SIGINT does: exit 130, the task killed, reports written', async (t) => {
+  const run = startLongRun('local');
+  const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
+  t.teardown(() => {
+    if (isAlive(taskPid)) process.kill(taskPid, 'SIGKILL');
+  });
+  process.kill(run.pid, 'SIGHUP');
+  const { code, stdout } = await run.exited;
+  t.is(code, 130, stdout);
+  await waitFor(() => !isAlive(taskPid), { timeoutMs: 5000, what: `the task's shell ${taskPid} to be gone` });
+  t.true(existsSync(join(run.folder, 'latest', 'junit.xml')));
+});
+
+test('SIGKILL of baton mid-run leaves a journal that parses up to its last line, and its watchdog kills the local task', async (t) => {
   const run = startLongRun('local');
   const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
   t.teardown(() => {
@@ -112,6 +125,10 @@ test('SIGKILL of baton mid-run leaves a journal that parses up to its last line'
   const journal = readJournal(join(run.folder, 'latest', 'journal.jsonl'));
   t.false(journal.truncated);
   t.truthy(journal.events.find((event) => event.kind === 'task-start'));
+  await waitFor(() => !isAlive(taskPid), {
+    timeoutMs: 30_000,
+    what: `the task ${taskPid} killed by the watchdog`,
+  });
 });
 
 sshdTest(
