@@ -141,7 +141,10 @@ async function loaded(baton: Terminal): Promise<{ keyMs: number[]; rss: number[]
   type(
     `bg @load: i=0; while :; do seq -f "$BATON_SYNC_MEMBER line %g of $i" 100; i=$((i+1)); sleep 0.1; done`,
   );
-  // The streams pane follows the selected stream: s1 is the third row, after local and pty.
+  // The streams pane follows the selected stream: s1 is the third row, after local and pty. The keys are
+  // pressed once the loops run (s1 shows `running`): pressed earlier, they would move among the two streams
+  // open at that time.
+  await baton.seen('running', 600_000);
   baton.pty.write('gjj');
   await baton.seen(' line 100 of 1', 600_000);
   process.stderr.write('streams printing; pressing keys\n');
