@@ -115,3 +115,24 @@ test.serial(
     t.is(replayed.status, 0, replayed.stdout + replayed.stderr);
   },
 );
+
+test.serial(
+  'a failed step skipped in the console: the replay goes on, and exits 1 as headless would',
+  async (t) => {
+    const dir = scratchDir('baton-console-replay-');
+    writeFileSync(join(dir, 'x.baton'), SCRIPT.replace('fg s1: echo one', 'fg s1: false'));
+    const terminal = TerminalDriver.spawn(process.execPath, [BATON, 'replay', 'x.baton'], {
+      cols: 120,
+      rows: 40,
+      cwd: dir,
+      env: ENV,
+    });
+    t.teardown(() => terminal.dispose());
+    await terminal.waitFor(/replay x\.baton: failed at step 2\/3 +r redo +e edit +s skip +t takeover/, SLOW);
+    terminal.write('s');
+    await terminal.waitFor(/replay x\.baton: done/, SLOW);
+    t.regex(terminal.screen(), /✓ +3 x\.baton:7 +fg s1: echo three/);
+    terminal.write('qy');
+    t.is((await terminal.exited(SLOW)).exitCode, 1);
+  },
+);

@@ -8,6 +8,7 @@ import { EXIT } from '../../src/errors.ts';
 import { readHosts } from '../../src/hosts/read-hosts.ts';
 import { parseUntil, untilPoint } from '../../src/session/gate.ts';
 import { parseScript } from '../../src/session/parse.ts';
+import type { UnitOutcome } from '../../src/session/replay.ts';
 import { secretEnv } from '../../src/session/variables.ts';
 import { initialUi } from '../state/model.ts';
 
@@ -100,15 +101,16 @@ export const consoleReplayCommand: Command = {
     });
     const replayed = replay.run();
     let recorded: string;
+    let outcomes: UnitOutcome[] = [];
     try {
       await runScreen(session, io);
     } finally {
       // A step still running is interrupted; the script's `finally` runs before the streams close.
       replay.close();
-      await replayed.catch(() => undefined);
+      outcomes = (await replayed.catch(() => undefined)) ?? [];
       recorded = await session.end(io.signal?.aborted === true);
     }
     writeLine(io.stderr, `typed by hand: ${relative(io.cwd, recorded) || recorded}`);
-    return io.signal?.aborted ? EXIT.interrupted : EXIT.ok;
+    return io.signal?.aborted ? EXIT.interrupted : replay.exitCode(outcomes);
   },
 };

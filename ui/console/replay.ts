@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { errorMessage } from '../../src/errors.ts';
+import { ERROR_CODES, EXIT, errorMessage } from '../../src/errors.ts';
+import type { ExitCode } from '../../src/errors.ts';
+import { jobExitCode } from '../../src/report/job-files.ts';
 import { reaches } from '../../src/session/gate.ts';
 import type { UntilPoint } from '../../src/session/gate.ts';
 import { emptyKnown, parseLine } from '../../src/session/parse.ts';
@@ -44,6 +46,8 @@ export class ConsoleReplay {
   private stopRequested = false;
   private answer: ((answer: Answer) => void) | undefined;
   private stoppedAt: Step | undefined;
+  /** Failed steps the user skipped (P6): the replay did not pass, whatever the steps after them did. */
+  private skipped = 0;
   /** Interrupts the step running when the console closes; `finally` then runs. */
   private readonly abort = new AbortController();
   private closed: () => void = () => undefined;
@@ -74,6 +78,20 @@ export class ConsoleReplay {
     };
     session.view.replay = this.view;
     session.extension = (effect) => this.handle(effect);
+  }
+
+  /**
+   * The exit code of the replay as the headless one gives it: the worst failure of its units (a failed step
+   * redone until it passed is not one), a skipped failed step counting as a failure.
+   */
+  exitCode(outcomes: readonly UnitOutcome[]): ExitCode {
+    const failed = outcomes.filter((outcome) => outcome.error && !outcome.interrupted);
+    return jobExitCode([
+      ...failed.map((outcome) => ({
+        exitCode: outcome.error ? ERROR_CODES[outcome.error.code] : EXIT.failed,
+      })),
+      ...(this.skipped > 0 ? [{ exitCode: EXIT.failed }] : []),
+    ]);
   }
 
   /** Run the replay to its end (or its take-over); the outcome of each unit. */
@@ -204,6 +222,7 @@ export class ConsoleReplay {
       }
       if (answer.action === 'redo') return this.resumed(number, 'redo');
       if (answer.action === 'skip') {
+        this.skipped++;
         this.mark(number, 'skipped');
         this.view.phase = this.stepping ? 'paused' : 'running';
         return 'skip';

@@ -46,7 +46,8 @@ const USAGE = [
   "  --results DIR       where each script's job folder is made (default: results)",
   '',
   'Exit codes: 0 every script passed, 1 a step failed, 2 a bad script or usage (nothing run),',
-  '3 the environment failed, 130 interrupted (`finally` ran, results and JUnit written).',
+  '3 the environment failed, 130 interrupted (`finally` ran, results and JUnit written). In the console the',
+  'same: a failed step redone or edited until it passed does not count, one skipped does.',
 ].join('\n');
 
 function readText(path: string): string | undefined {
