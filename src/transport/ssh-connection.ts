@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTcp } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import ssh2 from 'ssh2';
+import type * as Ssh2Module from 'ssh2';
 import type { AnyAuthMethod, Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { appendKnownHost, judgeHostKey, keyTypeOf, knownKeyTypes, readKnownHosts } from './known-hosts.ts';
 import { Slots } from './slots.ts';
@@ -44,8 +44,12 @@ export interface RemoteChannel {
   close(): void;
 }
 
-// ssh2 is CommonJS and its `utils` is not among the names Node can export to ESM.
-const { Client: SshClient, utils } = ssh2;
+// ssh2 loads with the first connection, so that a console or a run on local streams never pays for it. It is
+// CommonJS and its `utils` is not among the names Node can export to ESM: the module is its default export.
+type Ssh2 = typeof Ssh2Module;
+let ssh2Module: Promise<Ssh2> | undefined;
+const loadSsh2 = () =>
+  (ssh2Module ??= import('ssh2').then((module) => (module as unknown as { default: Ssh2 }).default));
 
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
@@ -62,7 +66,11 @@ function algorithmsFor(keyType: string): ServerHostKeyAlgorithm[] {
 }
 
 /** Agent first, then the key files (OpenSSH's defaults when none is configured); notes what was tried. */
-function authMethods(endpoint: SshEndpoint, context: AttemptContext): AnyAuthMethod[] {
+function authMethods(
+  endpoint: SshEndpoint,
+  context: AttemptContext,
+  parseKey: (key: Buffer) => unknown,
+): AnyAuthMethod[] {
   const username = endpoint.user;
   const methods: AnyAuthMethod[] = [];
   if (endpoint.agentSocket !== undefined && existsSync(endpoint.agentSocket)) {
@@ -81,7 +89,7 @@ function authMethods(endpoint: SshEndpoint, context: AttemptContext): AnyAuthMet
       context.skippedKeys.push(`${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
       continue;
     }
-    const parsed = utils.parseKey(key);
+    const parsed = parseKey(key);
     if (parsed instanceof Error) {
       context.skippedKeys.push(`${file} (${parsed.message})`);
       continue;
@@ -94,12 +102,13 @@ function authMethods(endpoint: SshEndpoint, context: AttemptContext): AnyAuthMet
 }
 
 /** Connect to one hop, directly or over `sock` (a channel forwarded by the previous hop). */
-function connectHop(
+async function connectHop(
   endpoint: SshEndpoint,
   sock: Readable | undefined,
   settings: ConnectSettings,
   context: AttemptContext,
 ): Promise<Client> {
+  const { Client: SshClient, utils } = await loadSsh2();
   const client = new SshClient();
   const knownHosts = readKnownHosts(endpoint.knownHostsFiles);
   const preferred = knownKeyTypes(knownHosts, endpoint.hostName, endpoint.port).flatMap(algorithmsFor);
@@ -109,7 +118,7 @@ function connectHop(
     host: endpoint.hostName,
     port: endpoint.port,
     username: endpoint.user,
-    authHandler: authMethods(endpoint, context),
+    authHandler: authMethods(endpoint, context, (key) => utils.parseKey(key)),
     keepaliveInterval: settings.keepaliveIntervalMs,
     keepaliveCountMax: settings.keepaliveCountMax,
     readyTimeout: endpoint.connectTimeoutMs ?? settings.connectTimeoutMs,
