@@ -63,7 +63,7 @@ export interface TaskView {
   endSeq?: number;
   /** For failures: the last lines of stderr (of stdout when stderr was empty). */
   tail?: string[];
-  /** Output text kept for `expect` and tails: the last OUTPUT_KEPT characters of each fd. */
+  /** Output text kept for `expect` and tails: at least the last OUTPUT_KEPT characters of each fd (at most 1.5 times). */
   stdout: string;
   stderr: string;
   /** Set when the output kept is not all the output. */
@@ -275,7 +275,10 @@ function keepOutput(task: TaskView, fd: 'stdout' | 'stderr', data: string, seq: 
   starts.push(seq, task.written[fd]);
   task.written[fd] += data.length;
   const kept = task[fd] + data;
-  if (kept.length <= OUTPUT_KEPT) {
+  // Trimmed only past one and a half times the bound: trimming copies what is kept, and trimming on every event
+  // of a chatty task copied OUTPUT_KEPT characters per event. Not past twice: V8 allocates a flat string of
+  // 128 KiB or more in its large-object space, several times slower.
+  if (kept.length <= OUTPUT_KEPT + OUTPUT_KEPT / 2) {
     task[fd] = kept;
     return;
   }

@@ -7,6 +7,7 @@ import { isInteractive } from '../../src/cli/cli.ts';
 import { replCommand } from '../../src/cli/commands/repl.ts';
 import { EXIT } from '../../src/errors.ts';
 import { initialUi } from '../state/model.ts';
+import { loadScreen } from './load-screen.ts';
 
 const USAGE = [
   'baton console [--hosts FILE] [--variants FILE]... [--record FILE] [--results DIR] [--detach-key KEY]',
@@ -58,10 +59,7 @@ export const consoleCommand: Command = {
       );
       return replCommand.run(passed, io);
     }
-    const [{ ConsoleSession }, { runScreen }] = await Promise.all([
-      import('./session.ts'),
-      import('./screen.tsx'),
-    ]);
+    const [{ ConsoleSession }, { runScreen }] = await Promise.all([import('./session.ts'), loadScreen()]);
     const embedded = values.hosts === undefined && values.variants === undefined;
     const stdout = io.stdout as NodeJS.WriteStream;
     const session = await ConsoleSession.start(

@@ -11,6 +11,7 @@ import { parseScript } from '../../src/session/parse.ts';
 import type { UnitOutcome } from '../../src/session/replay.ts';
 import { secretEnv } from '../../src/session/variables.ts';
 import { initialUi } from '../state/model.ts';
+import { loadScreen } from './load-screen.ts';
 
 // Options only the headless replay has: with any of them the replay is not shown in the console.
 const HEADLESS_ONLY = ['headless', 'check', 'junit', 'json', 'repeat', 'until-fail'] as const;
@@ -70,7 +71,7 @@ export const consoleReplayCommand: Command = {
         : untilPoint(parseUntil(values.until, io.cwd), script, displayName);
     const [{ ConsoleSession }, { runScreen }, { ConsoleReplay }] = await Promise.all([
       import('./session.ts'),
-      import('./screen.tsx'),
+      loadScreen(),
       import('./replay.ts'),
     ]);
     const stdout = io.stdout as NodeJS.WriteStream;
