@@ -76,3 +76,16 @@ test.serial(
     t.is(await baton.quit(), 0);
   },
 );
+
+test.serial(
+  "the console's own settings never reach its streams' tasks (React's NODE_ENV among them)",
+  async (t) => {
+    const cwd = scratchDir('baton-console-env-');
+    const baton = startConsole([], { cols: 120, rows: 30, cwd, env: { NODE_ENV: undefined } });
+    t.teardown(() => baton.dispose());
+    await baton.waitFor(/> local +local +idle[\s\S]*\n {2}pty +pty +idle/);
+    baton.command('fg local: echo "node-env=${NODE_ENV-unset}"');
+    await baton.waitFor(/\nnode-env=unset/);
+    t.is(await baton.quit(), 0);
+  },
+);
