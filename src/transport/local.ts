@@ -8,7 +8,7 @@ import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
 import { plainProcessEnv } from './plain-env.ts';
-import { killOnExit, signalGroup } from './process-groups.ts';
+import { armWatchdog, killOnExit, signalGroup } from './process-groups.ts';
 import { StateCell } from './state.ts';
 import type {
   Disposable,
@@ -98,6 +98,7 @@ export class LocalTransport implements Transport {
       request.env === undefined && request.sharedEnv === undefined
         ? this.options.env
         : requestEnv(request, this.options.env);
+    armWatchdog();
     const child = spawn(this.options.shell ?? DEFAULT_SHELL, ['-c', request.command], {
       cwd: request.cwd ?? this.options.cwd,
       // No environment of its own: node then passes process.env without copying it.

@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** How often, in seconds, the watchdog of local process groups checks that baton is alive. */
-const WATCHDOG_PERIOD_S = 1;
 
 /** Signal a whole process group; a group that already ended is not an error. */
 export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
@@ -19,7 +18,8 @@ export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): vo
 /** Local process groups (and terminal sessions) this process started and has not seen end. */
 const live = new Map<number, 'group' | 'session'>();
 let hooked = false;
-let watchdog: { dir: string; pid: number | undefined } | undefined;
+// The watchdog's process object is kept here: its pipe must live as long as baton does.
+let watchdog: { dir: string; process: ChildProcess } | undefined;
 
 /**
  * Keep a local process group, or every process of a terminal's session, from outliving baton: whatever ends the
@@ -53,14 +53,28 @@ function killLive(): void {
   }
   live.clear();
   if (watchdog === undefined) return;
-  if (watchdog.pid !== undefined) signalGroup(watchdog.pid, 'SIGKILL');
+  signalGroup(watchdog.process.pid, 'SIGKILL');
   rmSync(watchdog.dir, { recursive: true, force: true });
+}
+
+/**
+ * Start the watchdog, once per process, before the first local process group: started by the first killOnExit,
+ * it could miss a group whose baton is killed while the watchdog itself starts. (A group is listed just after
+ * its spawn returns: a baton killed in between leaves that one group running.)
+ */
+export function armWatchdog(): void {
+  try {
+    watchdog ??= startWatchdog();
+  } catch {
+    // Without it, the exit handler alone guards the groups.
+  }
 }
 
 // The watchdog's list: one empty file per live group, `group-PID` or `session-PID`, in a folder only this user reads.
 function listEntry(pid: number, kind: 'group' | 'session'): string | undefined {
+  armWatchdog();
+  if (watchdog === undefined) return undefined;
   try {
-    watchdog ??= startWatchdog();
     const entry = join(watchdog.dir, `${kind}-${pid}`);
     writeFileSync(entry, '', { mode: 0o600 });
     return entry;
@@ -71,24 +85,28 @@ function listEntry(pid: number, kind: 'group' | 'session'): string | undefined {
 }
 
 /**
- * One small shell per baton process, detached and deaf to hang-ups: it polls baton's pid every second, and once
- * baton is gone kills the groups and sessions still listed, then removes the list.
+ * One small shell per baton process, detached and deaf to hang-ups. It reads a pipe whose other end only baton
+ * holds and nothing ever writes to: the read ends when baton is gone, however it died (no polling of a pid that
+ * the system may give to another process meanwhile). It then kills the groups and sessions still listed and
+ * removes the list.
  */
-function startWatchdog(): { dir: string; pid: number | undefined } {
+function startWatchdog(): { dir: string; process: ChildProcess } {
   const dir = mkdtempSync(join(tmpdir(), 'baton-groups-'));
   const script = [
     `trap '' HUP INT TERM`,
-    `while kill -0 "$1" 2>/dev/null; do sleep ${WATCHDOG_PERIOD_S}; done`,
-    `for entry in "$2"/*; do`,
+    `while read -r _; do :; done`,
+    `for entry in "$1"/*; do`,
     `  pid=\${entry##*-}; case $entry in *"/session-"*) pkill -KILL -s "$pid" 2>/dev/null ;; esac`,
     `  kill -KILL -"$pid" 2>/dev/null`,
     `done`,
-    `rm -rf "$2"`,
+    `rm -rf "$1"`,
   ].join('\n');
-  const child = spawn('/bin/sh', ['-c', script, 'baton-watchdog', String(process.pid), dir], {
-    stdio: 'ignore',
+  const child = spawn('/bin/sh', ['-c', script, 'baton-watchdog', dir], {
+    stdio: ['pipe', 'ignore', 'ignore'],
     detached: true,
   });
+  // Neither the watchdog nor its pipe keeps baton running.
   child.unref();
-  return { dir, pid: child.pid };
+  (child.stdin as Socket | null)?.unref();
+  return { dir, process: child };
 }

@@ -13,7 +13,7 @@ import { transportLabel } from './host-spec.ts';
 import { copyBack, copyIn, LocalTempDirs, presentPaths } from './local-files.ts';
 import type { TransportOptions } from './options.ts';
 import { plainProcessEnv } from './plain-env.ts';
-import { killOnExit, signalGroup } from './process-groups.ts';
+import { armWatchdog, killOnExit, signalGroup } from './process-groups.ts';
 import { ShellSession } from './shell-session.ts';
 import { DataListeners, StateCell } from './state.ts';
 import type { Disposable, ExecRequest, Execution, HostSpec, Transport, TransportState } from './transport.ts';
@@ -91,6 +91,7 @@ export class PtyTransport implements Transport {
     try {
       // Loaded on first use: a bundled module block that opens no pty stream needs no native module.
       const { spawn } = await import('@lydell/node-pty');
+      armWatchdog();
       terminal = spawn(file, args, {
         name: 'xterm-256color',
         cols: size?.cols ?? DEFAULT_SIZE.cols,

@@ -2,6 +2,7 @@ import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/reader.ts';
@@ -53,6 +54,13 @@ function startLongRun(host: string, hostsFile?: string): Started {
     return text === '' ? undefined : Number(text);
   };
   return { pid: child.pid!, folder, exited, taskPid };
+}
+
+/** Whether a watchdog of local process groups lists the group led by `pid`. */
+function watchdogLists(pid: number): boolean {
+  return readdirSync(tmpdir()).some(
+    (name) => name.startsWith('baton-groups-') && existsSync(join(tmpdir(), name, `group-${pid}`)),
+  );
 }
 
 async function interruptAndCheck(t: ExecutionContext, run: Started): Promise<void> {
@@ -120,6 +128,8 @@ test('SIGKILL of baton mid-run leaves a journal that parses up to its last line,
   t.teardown(() => {
     if (isAlive(taskPid)) process.kill(taskPid, 'SIGKILL');
   });
+  // The task's group is listed for the watchdog just after its spawn returns, which a task may outrun.
+  await waitFor(() => watchdogLists(taskPid), { timeoutMs: 30_000, what: `the task ${taskPid} listed` });
   process.kill(run.pid, 'SIGKILL');
   t.is((await run.exited).signal, 'SIGKILL');
   const journal = readJournal(join(run.folder, 'latest', 'journal.jsonl'));
