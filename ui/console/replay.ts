@@ -85,13 +85,11 @@ export class ConsoleReplay {
    * redone until it passed is not one), a skipped failed step counting as a failure.
    */
   exitCode(outcomes: readonly UnitOutcome[]): ExitCode {
-    const failed = outcomes.filter((outcome) => outcome.error && !outcome.interrupted);
-    return jobExitCode([
-      ...failed.map((outcome) => ({
-        exitCode: outcome.error ? ERROR_CODES[outcome.error.code] : EXIT.failed,
-      })),
-      ...(this.skipped > 0 ? [{ exitCode: EXIT.failed }] : []),
-    ]);
+    const failures = outcomes.flatMap((outcome) =>
+      outcome.error && !outcome.interrupted ? [{ exitCode: ERROR_CODES[outcome.error.code] }] : [],
+    );
+    if (this.skipped > 0) failures.push({ exitCode: EXIT.failed });
+    return jobExitCode(failures);
   }
 
   /** Run the replay to its end (or its take-over); the outcome of each unit. */
