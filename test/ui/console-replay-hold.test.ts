@@ -1,8 +1,7 @@
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { BATON, SLOW } from '../helpers/console.ts';
+import { SLOW, startConsole } from '../helpers/console.ts';
 import { scratchDir } from '../helpers/scratch.ts';
-import { TerminalDriver } from '../helpers/terminal.ts';
 
 const NETPERF = fileURLToPath(new URL('../../sessions/netperf.baton', import.meta.url));
 
@@ -12,12 +11,7 @@ test.serial(
   'sessions/netperf.baton replayed in the console with barrier ready held: all wait, a step releases them',
   async (t) => {
     const cwd = scratchDir('baton-console-hold-');
-    const terminal = TerminalDriver.spawn(process.execPath, [BATON, 'replay', '--step', NETPERF], {
-      cols: 120,
-      rows: 40,
-      cwd,
-      env: { CI: undefined, GITHUB_ACTIONS: undefined },
-    });
+    const { terminal } = startConsole(['replay', '--step', NETPERF], { cols: 120, rows: 40, cwd });
     t.teardown(() => terminal.dispose());
     await terminal.waitFor(/netperf\.baton: paused before step 1\//, SLOW);
     terminal.write(':hold ready\r');

@@ -1,15 +1,11 @@
 import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BATON, SLOW, startConsole } from '../helpers/console.ts';
 import { scratchDir } from '../helpers/scratch.ts';
-import { TerminalDriver } from '../helpers/terminal.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BATON = join(ROOT, 'bin/baton.js');
-// The machine is shared: generous waits on screen patterns, never a sleep.
-const SLOW = { timeoutMs: 60_000 };
+import type { TerminalDriver } from '../helpers/terminal.ts';
 
 const SCRIPT = [
   '# baton session 1',
@@ -23,21 +19,23 @@ const SCRIPT = [
   '',
 ].join('\n');
 
-// The console's environment: a terminal, not CI.
-const ENV = { CI: undefined, GITHUB_ACTIONS: undefined };
+/** `script` written to x.baton in a scratch folder and replayed there in the console at 120x40 (`baton replay ARGS x.baton`). */
+function replayInConsole(
+  t: ExecutionContext,
+  script: string,
+  args: string[] = [],
+): { dir: string; terminal: TerminalDriver } {
+  const dir = scratchDir('baton-console-replay-');
+  writeFileSync(join(dir, 'x.baton'), script);
+  const { terminal } = startConsole(['replay', ...args, 'x.baton'], { cols: 120, rows: 40, cwd: dir });
+  t.teardown(() => terminal.dispose());
+  return { dir, terminal };
+}
 
 test.serial(
   'replay in the console: step to step 2, take over, add a step by hand, save; it replays headless green',
   async (t) => {
-    const dir = scratchDir('baton-console-replay-');
-    writeFileSync(join(dir, 'x.baton'), SCRIPT);
-    const terminal = TerminalDriver.spawn(process.execPath, [BATON, 'replay', '--step', 'x.baton'], {
-      cols: 120,
-      rows: 40,
-      cwd: dir,
-      env: ENV,
-    });
-    t.teardown(() => terminal.dispose());
+    const { dir, terminal } = replayInConsole(t, SCRIPT, ['--step']);
     await terminal.waitFor(/replay x\.baton: paused before step 1\/3 .*n step/, SLOW);
     terminal.write('n');
     await terminal.waitFor(/paused before step 2\/3/, SLOW);
@@ -85,15 +83,7 @@ test.serial(
 test.serial(
   'a failed step pauses the replay: e edits its line, Enter runs the edit, and the edit is saved',
   async (t) => {
-    const dir = scratchDir('baton-console-replay-');
-    writeFileSync(join(dir, 'x.baton'), SCRIPT.replace('fg s1: echo one', 'fg s1: false'));
-    const terminal = TerminalDriver.spawn(process.execPath, [BATON, 'replay', 'x.baton'], {
-      cols: 120,
-      rows: 40,
-      cwd: dir,
-      env: ENV,
-    });
-    t.teardown(() => terminal.dispose());
+    const { dir, terminal } = replayInConsole(t, SCRIPT.replace('fg s1: echo one', 'fg s1: false'));
     await terminal.waitFor(/replay x\.baton: failed at step 2\/3 +r redo +e edit +s skip +t takeover/, SLOW);
     terminal.write('e');
     await terminal.waitFor(/^:fg s1: false/m, SLOW);
@@ -119,15 +109,7 @@ test.serial(
 test.serial(
   'a failed step skipped in the console: the replay goes on, and exits 1 as headless would',
   async (t) => {
-    const dir = scratchDir('baton-console-replay-');
-    writeFileSync(join(dir, 'x.baton'), SCRIPT.replace('fg s1: echo one', 'fg s1: false'));
-    const terminal = TerminalDriver.spawn(process.execPath, [BATON, 'replay', 'x.baton'], {
-      cols: 120,
-      rows: 40,
-      cwd: dir,
-      env: ENV,
-    });
-    t.teardown(() => terminal.dispose());
+    const { terminal } = replayInConsole(t, SCRIPT.replace('fg s1: echo one', 'fg s1: false'));
     await terminal.waitFor(/replay x\.baton: failed at step 2\/3 +r redo +e edit +s skip +t takeover/, SLOW);
     terminal.write('s');
     await terminal.waitFor(/replay x\.baton: done/, SLOW);
