@@ -1,6 +1,6 @@
 /**
  * Exit codes of the command line (DESIGN.md): 0 passed, 1 a scenario failed, 2 bad input or usage, 3 the
- * environment failed, 130 interrupted (SIGINT or SIGTERM).
+ * environment failed, 130 interrupted (SIGINT, SIGTERM or SIGHUP).
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, environment: 3, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -240,7 +240,7 @@ function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 function interruptedReport(cause: FailureReport | undefined): FailureReport {
   const interrupted: FailureReport = {
     code: 'INTERRUPTED',
-    message: 'interrupted (SIGINT or SIGTERM): every stream was closed',
+    message: 'interrupted (SIGINT, SIGTERM or SIGHUP): every stream was closed',
   };
   if (!cause || cause.code === 'INTERRUPTED') return interrupted;
   return {

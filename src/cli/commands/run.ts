@@ -41,7 +41,7 @@ const USAGE = [
   'terminal. GITHUB_ACTIONS=true adds an ::error annotation per variant that did not pass.',
   '',
   'Exit codes: 0 every variant passed, 1 a scenario failed, 2 bad input, 3 the environment failed,',
-  '130 interrupted (SIGINT or SIGTERM: streams closed, reports written; a second SIGINT exits at once).',
+  '130 interrupted (SIGINT, SIGTERM or SIGHUP: streams closed, reports written; a second SIGINT exits at once).',
 ].join('\n');
 
 /** Lines of a failed task's stdout and stderr shown in the summary and the reports. */
