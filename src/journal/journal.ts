@@ -17,6 +17,8 @@ export interface JournalOptions {
   now?: () => number;
   /** How many recent events are kept for subscribers that attach late (`subscribe(fn, {fromSeq})`). @default 10000 */
   backlog?: number;
+  /** At most this many characters of output are kept in the backlog, whatever its count. @default 4 MiB */
+  backlogChars?: number;
 }
 
 export interface SubscribeOptions {
@@ -44,6 +46,8 @@ export class Journal {
   private readonly backlogSize: number;
   private readonly backlog: JournalEvent[] = [];
   private backlogStart = 0;
+  private readonly backlogCharsMax: number;
+  private backlogChars = 0;
   private readonly queue: JournalEvent[] = [];
   private dispatching = false;
   /** Failures of subscribers during one dispatch, journalled once every subscriber has the event. */
@@ -54,6 +58,7 @@ export class Journal {
     this.now = options.now ?? (() => performance.now());
     this.origin = this.now();
     this.backlogSize = options.backlog ?? 10_000;
+    this.backlogCharsMax = options.backlogChars ?? 4 * 1024 * 1024;
     this.header = {
       format: JOURNAL_FORMAT,
       tool: TOOL_VERSION,
@@ -110,15 +115,21 @@ export class Journal {
     return { dispose: () => this.subscribers.delete(guarded) };
   }
 
+  // Trimmed only past twice either bound, so that the copy of what is kept is paid once per many events.
   private keep(event: JournalEvent): void {
     if (this.backlogSize <= 0) return;
     if (this.backlog.length === 0) this.backlogStart = event.seq - 1;
     this.backlog.push(event);
-    if (this.backlog.length > this.backlogSize * 2) {
-      const drop = this.backlog.length - this.backlogSize;
-      this.backlog.splice(0, drop);
-      this.backlogStart += drop;
-    }
+    this.backlogChars += charsOf(event);
+    if (this.backlog.length <= this.backlogSize * 2 && this.backlogChars <= this.backlogCharsMax * 2) return;
+    let drop = Math.max(0, this.backlog.length - this.backlogSize);
+    let chars = this.backlogChars;
+    for (let index = 0; index < drop; index++) chars -= charsOf(this.backlog[index]);
+    while (chars > this.backlogCharsMax && drop < this.backlog.length - 1)
+      chars -= charsOf(this.backlog[drop++]);
+    this.backlog.splice(0, drop);
+    this.backlogStart += drop;
+    this.backlogChars = chars;
   }
 
   private drain(): void {
@@ -158,4 +169,9 @@ export function newJobId(date = new Date()): string {
     .toString(16)
     .padStart(4, '0');
   return `${stamp}-${suffix}`;
+}
+
+/** What an event weighs in the backlog: the text it carries (output), the rest counted as nothing. */
+function charsOf(event: JournalEvent): number {
+  return event.kind === 'output' ? event.data.length : 0;
 }

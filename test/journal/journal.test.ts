@@ -2,7 +2,13 @@ import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBatonError } from '../../src/errors.ts';
-import { Journal, JOURNAL_FORMAT, parseJournal, readJournal, recordJournal } from '../../src/journal/index.ts';
+import {
+  Journal,
+  JOURNAL_FORMAT,
+  parseJournal,
+  readJournal,
+  recordJournal,
+} from '../../src/journal/index.ts';
 import type { JournalEvent } from '../../src/journal/index.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 
@@ -57,7 +63,16 @@ test('the writer appends a header and one line per event, each on disk as soon a
   t.like(JSON.parse(lines[1]), { seq: 1, kind: 'task-queued', stream: 's' });
   journal.emit({ kind: 'task-start', stream: 's', task: '01', block: 'true' });
   writer.dispose();
-  journal.emit({ kind: 'task-end', stream: 's', task: '01', block: 'true', status: 'passed', exitCode: 0, signal: null, durationMs: 1 });
+  journal.emit({
+    kind: 'task-end',
+    stream: 's',
+    task: '01',
+    block: 'true',
+    status: 'passed',
+    exitCode: 0,
+    signal: null,
+    durationMs: 1,
+  });
   const parsed = readJournal(path);
   t.deepEqual(
     parsed.events.map((event) => event.kind),
@@ -82,7 +97,11 @@ test('the reader refuses another format version, naming both versions', (t) => {
   const text = JSON.stringify({ format: 99, tool: '9.9.9', jobId: 'x', startedAt: '' }) + '\n';
   const error = t.throws(() => parseJournal(text, 'old.jsonl'));
   t.true(isBatonError(error, 'JOURNAL_VERSION'));
-  t.like((error as unknown as { fields: object }).fields, { file: 'old.jsonl', found: 99, supported: JOURNAL_FORMAT });
+  t.like((error as unknown as { fields: object }).fields, {
+    file: 'old.jsonl',
+    found: 99,
+    supported: JOURNAL_FORMAT,
+  });
   t.regex(error.message, /99/);
   t.regex(error.message, new RegExp(`format ${JOURNAL_FORMAT}`));
 });
@@ -115,7 +134,8 @@ test('an event emitted by a subscriber is dispatched after the current one, in s
       journal.emit({ kind: 'log', level: 'info', message: 'a' });
       journal.emit({ kind: 'log', level: 'info', message: 'b' });
     }
-    if (event.kind === 'log' && event.message === 'a') journal.emit({ kind: 'log', level: 'info', message: 'c' });
+    if (event.kind === 'log' && event.message === 'a')
+      journal.emit({ kind: 'log', level: 'info', message: 'c' });
   });
   journal.subscribe(note('third'));
   journal.emit({ kind: 'job-start', jobId: 'job-r', command: 'run' });
@@ -152,4 +172,14 @@ test('a subscriber added during a dispatch with fromSeq gets the event being dis
   journal.emit({ kind: 'log', level: 'info', message: 'two' });
   journal.emit({ kind: 'log', level: 'info', message: 'three' });
   t.deepEqual(late, [1, 2, 3]);
+});
+
+test('the backlog keeps at most its budget of output characters, however few the events', (t) => {
+  const journal = new Journal({ jobId: 'job-c', backlogChars: 1000 });
+  for (let index = 0; index < 50; index++)
+    journal.emit({ kind: 'output', task: 't1', stream: 's1', fd: 'stdout', data: 'x'.repeat(100) });
+  const caught: number[] = [];
+  journal.subscribe((event) => caught.push(event.seq), { fromSeq: 1 });
+  t.true(caught.length >= 10 && caught.length <= 20, `${caught.length} events kept`);
+  t.is(caught.at(-1), 50);
 });
