@@ -24,6 +24,10 @@ const SECONDS = option('seconds', 60);
 const STREAMS = 50;
 const TARGETS = { firstFrameMs: 400, keyP95Ms: 50, rssMb: 200 };
 const SIZE = { cols: 120, rows: 40 };
+const LOAD =
+  process.env.LOAD === 'fork'
+    ? `i=0; while :; do seq -f "$BATON_SYNC_MEMBER line %g of $i" 100; i=$((i+1)); sleep 0.1; done`
+    : `perl -e 'for ($i = 0; ; $i++) { print "$ENV{BATON_SYNC_MEMBER} line $_ of $i\\n" for 1 .. 100; select(undef, undef, undef, 0.1) }'`;
 
 interface Terminal {
   pty: IPty;
@@ -138,9 +142,7 @@ async function loaded(baton: Terminal): Promise<{ keyMs: number[]; rss: number[]
   process.stderr.write(`opening ${STREAMS} streams\n`);
   type(`group load = ${names.join(',')}`);
   // 100 lines every 0.1 s: 1,000 lines a second per stream, until the stream is closed. Lines run in order.
-  type(
-    `bg @load: i=0; while :; do seq -f "$BATON_SYNC_MEMBER line %g of $i" 100; i=$((i+1)); sleep 0.1; done`,
-  );
+  type(`bg @load: ${LOAD}`);
   // The streams pane follows the selected stream: s1 is the third row, after local and pty. The keys are
   // pressed once the loops run (s1 shows `running`): pressed earlier, they would move among the two streams
   // open at that time.

@@ -127,6 +127,14 @@ register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hook))});
   return 'data:text/javascript,' + encodeURIComponent(register);
 }
 
+// The modules a loaded file holds: itself, or for a chunk of the program's bundle, each module esbuild put in it
+// (it heads each with a `// path` comment).
+function modulesOf(url: string): string[] {
+  if (!url.includes('/dist/bundle/')) return [url];
+  const paths = readFileSync(fileURLToPath(url), 'utf8').match(/^\/\/ \S+\.[cm]?[jt]sx?$/gm) ?? [];
+  return [url, ...paths.map((line) => `/${line.slice(3)}`)];
+}
+
 test('baton --help loads no command module, no ssh2, no multiplexer, no sync server, no UI', (t) => {
   const log = join(scratchDir('baton-help-modules-'), 'modules.log');
   const help = spawnSync(process.execPath, [`--import=${recordingHook(log)}`, bin, '--help'], {
@@ -134,7 +142,7 @@ test('baton --help loads no command module, no ssh2, no multiplexer, no sync ser
   });
   t.is(help.status, 0, help.stderr);
   t.regex(help.stdout, /^  console /m);
-  const loaded = readFileSync(log, 'utf8').trim().split('\n');
+  const loaded = readFileSync(log, 'utf8').trim().split('\n').flatMap(modulesOf);
   t.true(
     loaded.some((url) => url.includes('/cli/cli.')),
     'the hook saw the CLI load',

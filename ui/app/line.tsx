@@ -26,10 +26,18 @@ export function Line({ children, color, bold, inverse, dim }: LineProps) {
   );
 }
 
-/** Text cut or padded to a width, for table columns. */
+/**
+ * Text cut (marked `~`) or padded to a width, for table columns. The console's own text is ASCII: the first
+ * non-ASCII text ink measures costs some 100 ms (string-width compiles its emoji pattern), on the first frame.
+ */
 export function cell(text: string | number | undefined, width: number): string {
   const value = text === undefined ? '' : String(text);
-  return value.length > width ? value.slice(0, Math.max(0, width - 1)) + '…' : value.padEnd(width);
+  return value.length > width ? value.slice(0, Math.max(0, width - 1)) + '~' : value.padEnd(width);
+}
+
+/** A rule across `width` columns with a title: exactly as wide, so that ink does not cut it (with an `…`). */
+export function rule(title: string, width: number): string {
+  return `-- ${title} `.padEnd(width, '-').slice(0, width);
 }
 
 /** The window of a list that keeps the selected row visible in `height` rows. */

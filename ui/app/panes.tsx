@@ -13,7 +13,7 @@ import {
   taskCommand,
   taskRows,
 } from '../view/rows.ts';
-import { cell, Line, windowOf } from './line.tsx';
+import { cell, Line, rule, windowOf } from './line.tsx';
 
 export interface PaneProps {
   ui: UiState;
@@ -68,7 +68,12 @@ export function StreamsPane({ ui, view, width, height }: PaneProps) {
         </Line>
       ))}
       {streams.length === 0 ? <Line dim>{'  no stream yet: :open NAME on local|pty|ssh://host'}</Line> : null}
-      <Line color="cyan">{`── ${stream ?? ''} ${showTerminal ? 'terminal' : 'output'}${ui.filters.streams ? ` (filter ${ui.filters.streams})` : ''} ${'─'.repeat(width)}`}</Line>
+      <Line color="cyan">
+        {rule(
+          `${stream ?? ''} ${showTerminal ? 'terminal' : 'output'}${ui.filters.streams ? ` (filter ${ui.filters.streams})` : ''}`,
+          width,
+        )}
+      </Line>
       {showTerminal
         ? (terminal?.tail(outputHeight) ?? []).map((text, index) => <Line key={index}>{text}</Line>)
         : outputLines(view, stream, outputHeight, ui.scroll, ui.filters.streams).map((line, index) => (
@@ -199,7 +204,7 @@ export function VariantsPane({ ui, view, width, height }: PaneProps) {
             {`${variant.id}${view.bound === variant.id ? '  (bound)' : ''}`}
           </Line>
         ))}
-        <Line color="cyan">{`── params of ${selected?.id ?? '-'} (b binds) ${'─'.repeat(width)}`}</Line>
+        <Line color="cyan">{rule(`params of ${selected?.id ?? '-'} (b binds)`, rightWidth)}</Line>
         {(selected?.params ?? []).slice(0, height - listHeight - 2).map((param) => (
           <Line key={param.key}>{`${cell(param.key, 16)} = ${cell(param.value, 16)} ${param.origin}`}</Line>
         ))}

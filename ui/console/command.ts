@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../../src/cli/command.ts';
 import { parseOptions, writeLine } from '../../src/cli/command.ts';
 import { isInteractive } from '../../src/cli/cli.ts';
 import { replCommand } from '../../src/cli/commands/repl.ts';
 import { EXIT } from '../../src/errors.ts';
+import { readHostsFile } from '../../src/scenario/hosts-file.ts';
 import { initialUi } from '../state/model.ts';
+import { ConsoleStore } from '../state/store.ts';
+import { JobView } from '../view/job-view.ts';
+import type { ConsoleSession } from './session.ts';
 import { loadScreen } from './load-screen.ts';
 
 const USAGE = [
@@ -34,6 +38,7 @@ const DEMO_TREE = join(packageRoot(), 'examples', 'netperf.yaml');
 
 const HINT =
   'local and pty streams are open. :open NAME on ssh://user@host opens an SSH host; ? help; : commands';
+const OPEN_HINT = ':open NAME on local|pty|ssh://user@host opens a stream; ? help; : commands';
 
 export const consoleCommand: Command = {
   name: 'console',
@@ -59,29 +64,51 @@ export const consoleCommand: Command = {
       );
       return replCommand.run(passed, io);
     }
-    const [{ ConsoleSession }, { runScreen }] = await Promise.all([import('./session.ts'), loadScreen()]);
     const embedded = values.hosts === undefined && values.variants === undefined;
     const stdout = io.stdout as NodeJS.WriteStream;
-    const session = await ConsoleSession.start(
-      {
-        cwd: io.cwd,
-        env: io.env,
-        argv: args,
-        variantFiles: values.variants ?? (embedded ? [DEMO_TREE] : []),
-        ...(values.hosts ? { hostsFile: values.hosts } : {}),
-        ...(values.record ? { record: values.record } : {}),
-        ...(values.results ? { resultsBase: values.results } : {}),
-        ...(embedded
-          ? { startLines: ['open local on local', 'open pty on pty'], hint: HINT }
-          : { hint: ':open NAME on local|pty|ssh://user@host opens a stream; ? help; : commands' }),
-      },
-      initialUi(stdout.columns || 80, stdout.rows || 24, {
-        ...(values['detach-key'] ? { detachKey: values['detach-key'] } : {}),
-      }),
-    );
+    // Read before the screen is drawn: a bad hosts file is a usage error, reported on the main screen.
+    const hostBook = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : undefined;
+    const ui = initialUi(stdout.columns || 80, stdout.rows || 24, {
+      ...(values['detach-key'] ? { detachKey: values['detach-key'] } : {}),
+    });
+    const view = new JobView();
+    view.hint = embedded ? HINT : OPEN_HINT;
+    const store = new ConsoleStore(ui, view);
+    // The screen is drawn first and the job starts behind it: the first frame waits for no stream, no sync
+    // server and no module of the core (keys pressed meanwhile wait in the store).
+    const { runScreen } = await loadScreen();
+    let quit = (): void => undefined;
+    const quitted = new Promise<void>((resolveQuit) => (quit = resolveQuit));
+    const screen = runScreen({ store, quitted }, io);
+    let session: ConsoleSession;
+    try {
+      await new Promise((drawn) => setImmediate(drawn));
+      const { ConsoleSession } = await import('./session.ts');
+      session = await ConsoleSession.start(
+        {
+          cwd: io.cwd,
+          env: io.env,
+          argv: args,
+          variantFiles: values.variants ?? (embedded ? [DEMO_TREE] : []),
+          ...(hostBook ? { hostBook } : {}),
+          ...(values.record ? { record: values.record } : {}),
+          ...(values.results ? { resultsBase: values.results } : {}),
+          ...(embedded
+            ? { startLines: ['open local on local', 'open pty on pty'], hint: HINT }
+            : { hint: OPEN_HINT }),
+        },
+        store,
+      );
+    } catch (error) {
+      // A session that could not start ends the screen: its error is reported once the terminal is restored.
+      quit();
+      await screen;
+      throw error;
+    }
+    void session.quitted.then(quit);
     let script: string;
     try {
-      await runScreen(session, io);
+      await screen;
     } finally {
       script = await session.end(io.signal?.aborted === true);
     }

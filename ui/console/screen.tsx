@@ -4,7 +4,14 @@ import { render } from 'ink';
 import type { CliIO } from '../../src/cli/command.ts';
 import { App } from '../app/App.tsx';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, KeySplitter } from '../input/keys.ts';
-import type { ConsoleSession } from './session.ts';
+import type { ConsoleStore } from '../state/store.ts';
+
+/** What a screen shows and when it ends: a console session, or a store shown before its session starts. */
+export interface ScreenSource {
+  store: ConsoleStore;
+  /** Resolves when the user quits. */
+  quitted: Promise<void>;
+}
 
 const ALTERNATE_SCREEN_ON = '\x1b[?1049h\x1b[H\x1b[2J';
 const ALTERNATE_SCREEN_OFF = '\x1b[?1049l';
@@ -27,7 +34,7 @@ export function restoreTerminal(io: CliIO): void {
  * raw input split into keys by the one input handler, the ink app rendering the store's frames. Whatever ends
  * it, a crash included, the terminal is restored; a crash is then rethrown.
  */
-export async function runScreen(session: ConsoleSession, io: CliIO): Promise<void> {
+export async function runScreen(session: ScreenSource, io: CliIO): Promise<void> {
   const stdin = io.stdin as TtyIn;
   const stdout = io.stdout as NodeJS.WriteStream;
   const splitter = new KeySplitter();
@@ -61,7 +68,9 @@ export async function runScreen(session: ConsoleSession, io: CliIO): Promise<voi
       stdin,
       exitOnCtrlC: false,
       patchConsole: false,
-      maxFps: 30,
+      // The store already draws at most one frame per FRAME_MS: a second throttle here would delay frames further.
+      maxFps: 1000,
+      incrementalRendering: true,
     });
     await Promise.race([session.quitted, interrupted, ink.waitUntilExit(), crash]);
   } finally {

@@ -52,7 +52,7 @@ const AT_ONCE = /^\s*(hold|step|release)\b/;
  * effects; the journal reaches the screen through the job view and the store's frames.
  */
 export class ConsoleSession {
-  readonly view = new JobView();
+  readonly view: JobView;
   readonly store: ConsoleStore;
   readonly scriptPath: string;
   readonly controller: Controller;
@@ -71,11 +71,18 @@ export class ConsoleSession {
   /** Resolves when the user quits. */
   readonly quitted: Promise<void>;
 
-  private constructor(options: ConsoleSessionOptions, ui: UiState, job: JobFiles, sync: JobSyncServer) {
+  private constructor(
+    options: ConsoleSessionOptions,
+    store: ConsoleStore,
+    job: JobFiles,
+    sync: JobSyncServer,
+  ) {
     this.options = options;
     this.job = job;
     this.sync = sync;
-    this.store = new ConsoleStore(ui, this.view, (effects) => this.handle(effects));
+    this.store = store;
+    this.view = store.view;
+    const { ui } = store;
     this.quitted = new Promise((resolveQuit) => (this.quitRequested = resolveQuit));
     const { cwd, env } = options;
     const hosts =
@@ -126,10 +133,15 @@ export class ConsoleSession {
     this.view.hint = options.hint ?? '';
     if (files.length > 0) this.view.setVariants(variantCatalog(files, '', cwd));
     for (const line of options.startLines ?? []) void this.enqueue(line);
+    store.handleEffects((effects) => this.handle(effects));
   }
 
-  /** Open the job and its sync server; the session's journal feeds the view from the job's first event. */
-  static async start(options: ConsoleSessionOptions, ui: UiState): Promise<ConsoleSession> {
+  /**
+   * Open the job and its sync server; the session's journal feeds the view from the job's first event. Given a
+   * store, the session takes it over (a screen may already show it); given the UI's first state, it makes one.
+   */
+  static async start(options: ConsoleSessionOptions, ui: UiState | ConsoleStore): Promise<ConsoleSession> {
+    const store = ui instanceof ConsoleStore ? ui : new ConsoleStore(ui, new JobView());
     const early: JournalEvent[] = [];
     const made: { session?: ConsoleSession } = {};
     const job = openJob({
@@ -145,7 +157,7 @@ export class ConsoleSession {
         }),
     });
     const sync = await startJobSyncServer(job.journal);
-    const session = new ConsoleSession(options, ui, job, sync);
+    const session = new ConsoleSession(options, store, job, sync);
     for (const event of early) session.view.apply(event);
     made.session = session;
     return session;

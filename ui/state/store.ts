@@ -18,19 +18,31 @@ export class ConsoleStore {
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastFrameAt = 0;
-  private readonly onEffects: (effects: Effect[]) => void;
+  private onEffects: ((effects: Effect[]) => void) | undefined;
+  /** Effects of keys pressed before anything handles them (the screen is drawn before the job starts). */
+  private waiting: Effect[] = [];
 
-  constructor(ui: UiState, view: JobView, onEffects: (effects: Effect[]) => void) {
+  constructor(ui: UiState, view: JobView, onEffects?: (effects: Effect[]) => void) {
     this.ui = ui;
     this.view = view;
     this.onEffects = onEffects;
+  }
+
+  /** From now on `handler` receives the reducer's effects, first those that waited for it. */
+  handleEffects(handler: (effects: Effect[]) => void): void {
+    this.onEffects = handler;
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (waiting.length > 0) handler(waiting);
   }
 
   dispatch(input: Input): void {
     const { state, effects } = reduce(this.ui, input, this.view);
     this.ui = state;
     this.changed();
-    if (effects.length > 0) this.onEffects(effects);
+    if (effects.length === 0) return;
+    if (this.onEffects) this.onEffects(effects);
+    else this.waiting.push(...effects);
   }
 
   /** Something the view shows changed: a frame is drawn within FRAME_MS. */
