@@ -95,7 +95,8 @@ export class LineRunner {
         }
         return;
       case 'action':
-        if (parsed.action.kind === 'settle') return void say('settle is for scripts: the console waits on you');
+        if (parsed.action.kind === 'settle')
+          return void say('settle is for scripts: the console waits on you');
         await this.runStep(parsed.action.command, [text]);
         return;
       default:
@@ -140,7 +141,10 @@ export function completeLine(
   const parts = line.split(/\s+/);
   const current = parts.at(-1) ?? '';
   if (parts.length <= 1) {
-    const words = [...REGISTRY.filter((entry) => entry.interactive).map((entry) => entry.name), ...extraWords];
+    const words = [
+      ...REGISTRY.filter((entry) => entry.interactive).map((entry) => entry.name),
+      ...extraWords,
+    ];
     return [words.filter((word) => word.startsWith(current)), current];
   }
   const source = findDefinition(parts[0] ?? '')?.completion ?? 'none';

@@ -8,7 +8,7 @@ import { findDefinition } from './registry.ts';
 import type { LineContext, Parsed, Use } from './registry.ts';
 import { SESSION_FORMAT } from './script.ts';
 import type { Item, Script, Step } from './script.ts';
-import { targetNames, words } from './tokens.ts';
+import { firstWord, targetNames, words } from './tokens.ts';
 import { hasVolatileLiteral } from './generalise.ts';
 import { variablesIn } from './variables.ts';
 
@@ -203,7 +203,14 @@ class Parser {
               true,
             );
           if (!step) this.report('SESSION_SYNTAX', 'expect with no step before it', file, lineNo, 1, source);
-          else step.expects.push({ file, line: lineNo, text: source, expectation: parsed.expectation });
+          // concat makes an array of the exact size: push (or a spread) grows it by 16 slots, kept with the script.
+          else
+            step.expects = step.expects.concat({
+              file,
+              line: lineNo,
+              text: source,
+              expectation: parsed.expectation,
+            });
           break;
         case 'action':
           step = { file, line: lineNo, text: source, action: parsed.action, expects: [] };
@@ -391,9 +398,7 @@ class Parser {
   }
 
   parseLine(file: string, lineNo: number, source: string): Parsed | undefined {
-    // The words after the keyword are the same array, its first taken off: no copy per line.
-    const args = words(source);
-    const keyword = args.shift();
+    const keyword = firstWord(source);
     if (!keyword) return undefined;
     const definition = findDefinition(keyword.text);
     if (!definition) {
@@ -407,6 +412,8 @@ class Parser {
       );
       return undefined;
     }
+    // The words after the keyword; those of a command's free text are not split at all.
+    const args = words(source, 1, definition.argWords, keyword.col - 1 + keyword.text.length);
     const context = new Line(keyword, args, source, this, file, lineNo);
     const parsed = definition.parse(context);
     const variablesOk = parsed?.type === 'host' || this.checkVariables(source, file, lineNo, source);
@@ -495,7 +502,11 @@ class Parser {
   }
 
   private checkTarget(use: Use, file: string, lineNo: number, source: string): void {
-    const { groups, streams } = targetNames(use.target);
+    const target = use.target;
+    // The common targets, a stream or a group declared before, are checked without taking the target apart.
+    if (target.startsWith('@') ? this.known.groups.has(target.slice(1)) : this.known.streams.has(target))
+      return;
+    const { groups, streams } = targetNames(target);
     for (const group of groups)
       if (!this.known.groups.has(group))
         this.report(

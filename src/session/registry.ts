@@ -45,6 +45,8 @@ export interface CommandDefinition {
   completion: CompletionSource;
   /** Whether the word may be typed at the REPL (the structure words only make sense in a script). */
   interactive: boolean;
+  /** How many words after the keyword the grammar reads, when the rest of the line is free text. */
+  argWords?: number;
   parse(line: LineContext): Parsed | undefined;
 }
 
@@ -58,7 +60,8 @@ const action = (command: Command, uses: Use[] = []): Parsed => ({
 function targetAndText(line: LineContext): { target: string; col: number; text: string } | undefined {
   const first = line.args[0];
   const colon = first ? line.source.indexOf(':', first.col - 1) : -1;
-  if (!first || colon < 0 || /\s/.test(line.source.slice(first.col - 1, colon))) {
+  const target = first && colon >= 0 ? line.source.slice(first.col - 1, colon) : '';
+  if (!first || colon < 0 || /\s/.test(target)) {
     line.error(
       first?.col ?? line.keyword.col + line.keyword.text.length,
       `expected ${line.keyword.text} TARGET: TEXT`,
@@ -66,8 +69,9 @@ function targetAndText(line: LineContext): { target: string; col: number; text: 
     );
     return undefined;
   }
-  const target = line.source.slice(first.col - 1, colon);
-  return { target, col: first.col, text: line.rest(colon + 2).replace(/^ /, '') };
+  // The text starts after the colon and one space, if there is one.
+  const start = line.source.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+  return { target, col: first.col, text: line.source.slice(start) };
 }
 
 function name(line: LineContext, word: Word | undefined, what: string): string | undefined {
@@ -132,19 +136,21 @@ function task(kind: 'bg' | 'fg') {
   };
 }
 
-const checkedPatterns = new Map<string, string | undefined>();
+// Patterns already checked, by flags then pattern (scripts repeat their expectations).
+const checkedPatterns = new Map<string, Map<string, string | undefined>>();
+let checkedCount = 0;
 
 // Why a pattern does not compile, or undefined; each pattern is compiled once per process.
 function regexProblem(pattern: string, flags: string): string | undefined {
-  const key = `${flags}/${pattern}`;
-  if (checkedPatterns.has(key)) return checkedPatterns.get(key);
+  const checked = checkedPatterns.get(flags) ?? new Map<string, string | undefined>();
+  if (checked.has(pattern)) return checked.get(pattern);
   let problem: string | undefined;
   try {
     new RegExp(pattern, flags);
   } catch (error) {
     problem = (error as Error).message;
   }
-  if (checkedPatterns.size < 10_000) checkedPatterns.set(key, problem);
+  if (checkedCount++ < 10_000) checkedPatterns.set(flags, checked.set(pattern, problem));
   return problem;
 }
 
@@ -227,17 +233,15 @@ function expect(line: LineContext): Parsed | undefined {
         line.error(from + 1, `bad regular expression: ${problem}`, 'SESSION_BAD_ARGUMENT');
         return undefined;
       }
-      return done(
-        {
-          subject: 'output',
-          stream,
-          fd: what.text,
-          pattern,
-          ...(flags === '' ? {} : { flags }),
-          ...(since === undefined ? {} : { since }),
-        },
-        uses,
-      );
+      const output: Extract<Expectation, { subject: 'output' }> = {
+        subject: 'output',
+        stream,
+        fd: what.text,
+        pattern,
+      };
+      if (flags !== '') output.flags = flags;
+      if (since !== undefined) output.since = since;
+      return done(output, uses);
     }
     default:
       line.error(
@@ -357,6 +361,7 @@ export const REGISTRY: readonly CommandDefinition[] = [
     description: 'queue COMMAND on each stream of TARGET, do not wait',
     completion: 'target',
     interactive: true,
+    argWords: 1,
     parse: task('bg'),
   },
   {
@@ -365,6 +370,7 @@ export const REGISTRY: readonly CommandDefinition[] = [
     description: 'queue COMMAND and wait until it ends on every stream of TARGET',
     completion: 'target',
     interactive: true,
+    argWords: 1,
     parse: task('fg'),
   },
   {

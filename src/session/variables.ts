@@ -13,12 +13,15 @@ export interface VariableUse {
   offset: number;
 }
 
+// Its own copy of VARIABLE: exec keeps its place in lastIndex (back to 0 once it finds no more).
+const FIND_VARIABLE = new RegExp(VARIABLE.source, 'g');
+
 export function variablesIn(text: string): VariableUse[] {
-  return [...text.matchAll(VARIABLE)].map((match) => ({
-    space: match[1] as VariableUse['space'],
-    name: match[2] ?? '',
-    offset: match.index,
-  }));
+  const uses: VariableUse[] = [];
+  FIND_VARIABLE.lastIndex = 0;
+  for (let match = FIND_VARIABLE.exec(text); match !== null; match = FIND_VARIABLE.exec(text))
+    uses.push({ space: match[1] as VariableUse['space'], name: match[2] ?? '', offset: match.index });
+  return uses;
 }
 
 /** The environment variable a task reads a secret from: the value never enters a command or the journal. */

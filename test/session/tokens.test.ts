@@ -1,0 +1,28 @@
+import test from 'ava';
+import { firstWord, words } from '../../src/session/tokens.ts';
+
+test('words splits on any blank, with 1-based columns, from an index and up to a limit', (t) => {
+  const line = 'fg  @g:\techo "a b"  $HOME ';
+  t.deepEqual(words(line), [
+    { text: 'fg', col: 1 },
+    { text: '@g:', col: 5 },
+    { text: 'echo', col: 9 },
+    { text: '"a', col: 14 },
+    { text: 'b"', col: 17 },
+    { text: '$HOME', col: 21 },
+  ]);
+  t.deepEqual(words(line, 1, 1, 2), [{ text: '@g:', col: 5 }]);
+  t.deepEqual(words(line, 1, Infinity, 20), [{ text: '$HOME', col: 21 }]);
+  t.deepEqual(words('x y', 10), [
+    { text: 'x', col: 10 },
+    { text: 'y', col: 12 },
+  ]);
+  t.deepEqual(words('   '), []);
+  t.deepEqual(words('a b', 1, 0), []);
+});
+
+test('firstWord is the first of words, or nothing on a blank line', (t) => {
+  t.deepEqual(firstWord('  expect a exit 0'), { text: 'expect', col: 3 });
+  t.deepEqual(firstWord('end'), { text: 'end', col: 1 });
+  t.is(firstWord(' \t '), undefined);
+});
