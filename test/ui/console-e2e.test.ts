@@ -65,12 +65,18 @@ for (const size of [
       baton.terminal.press('ctrl-]');
       await baton.waitFor('detached from pty');
 
-      if (process.env.BATON_CONSOLE_CAPTURE && size.cols === 120) {
-        baton.pane(1);
-        baton.write('k');
-        const screen = await baton.waitFor(/> local +local +idle/);
+      // The whole screen, row by row: each row once and in its place (frames drawn over each other, as ink's
+      // incremental rendering did here, leave rows twice or lose some while every pattern is still found).
+      baton.pane(1);
+      baton.write('k');
+      const screen = await baton.waitFor(/> local +local +idle[\s\S]*same-2[\s\S]*released-\d+/);
+      const rows = screen.split('\n');
+      t.regex(rows[0] ?? '', /^\[1 streams\] +2 queue/);
+      t.is(rows.filter((row) => row.includes('2 queue')).length, 1, screen);
+      t.regex(screen, /\nblock-42\n\$ echo same-\$\(\(1\+1\)\) +\[exit 0\]\nsame-2\n/, screen);
+      t.regex(rows.filter((row) => row.trim() !== '').at(-1) ?? '', /^: command line/, screen);
+      if (process.env.BATON_CONSOLE_CAPTURE && size.cols === 120)
         writeFileSync(process.env.BATON_CONSOLE_CAPTURE, screen + '\n');
-      }
 
       t.is(await baton.quit(), 0);
       const script = readFileSync(join(cwd, 'results/latest/session.baton'), 'utf8');

@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from '../../src/cli/command.ts';
 import { parseOptions, writeLine } from '../../src/cli/command.ts';
 import { isInteractive } from '../../src/cli/cli.ts';
-import { replCommand } from '../../src/cli/commands/repl.ts';
 import { EXIT } from '../../src/errors.ts';
-import { readHostsFile } from '../../src/scenario/hosts-file.ts';
 import { initialUi } from '../state/model.ts';
 import { ConsoleStore } from '../state/store.ts';
 import { JobView } from '../view/job-view.ts';
@@ -62,12 +60,18 @@ export const consoleCommand: Command = {
       const passed = args.filter(
         (arg, index) => arg !== '--detach-key' && args[index - 1] !== '--detach-key',
       );
+      const { replCommand } = await import('../../src/cli/commands/repl.ts');
       return replCommand.run(passed, io);
     }
     const embedded = values.hosts === undefined && values.variants === undefined;
     const stdout = io.stdout as NodeJS.WriteStream;
     // Read before the screen is drawn: a bad hosts file is a usage error, reported on the main screen.
-    const hostBook = values.hosts ? readHostsFile(resolve(io.cwd, values.hosts), io.env) : undefined;
+    const hostBook = values.hosts
+      ? (await import('../../src/scenario/hosts-file.ts')).readHostsFile(
+          resolve(io.cwd, values.hosts),
+          io.env,
+        )
+      : undefined;
     const ui = initialUi(stdout.columns || 80, stdout.rows || 24, {
       ...(values['detach-key'] ? { detachKey: values['detach-key'] } : {}),
     });
@@ -75,7 +79,8 @@ export const consoleCommand: Command = {
     view.hint = embedded ? HINT : OPEN_HINT;
     const store = new ConsoleStore(ui, view);
     // The screen is drawn first and the job starts behind it: the first frame waits for no stream, no sync
-    // server and no module of the core (keys pressed meanwhile wait in the store).
+    // server and no module of the core (keys pressed meanwhile wait in the store). This module imports none of
+    // them but lazily, for the same reason.
     const { runScreen } = await loadScreen();
     let quit = (): void => undefined;
     const quitted = new Promise<void>((resolveQuit) => (quit = resolveQuit));

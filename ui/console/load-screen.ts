@@ -15,7 +15,8 @@ export async function loadScreen(): Promise<typeof Screen> {
   const before = process.env.NODE_ENV;
   process.env.NODE_ENV ??= 'production';
   const fetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (fetch?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true });
+  if (fetch?.configurable)
+    Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true });
   try {
     return await import('./screen.tsx');
   } finally {

@@ -74,7 +74,6 @@ export async function runScreen(session: ScreenSource, io: CliIO): Promise<void>
       patchConsole: false,
       // The store already draws at most one frame per FRAME_MS: a second throttle here would delay frames further.
       maxFps: 1000,
-      incrementalRendering: true,
     });
     await Promise.race([session.quitted, interrupted, ink.waitUntilExit(), crash]);
   } finally {
