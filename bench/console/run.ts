@@ -4,7 +4,8 @@
  *    N runs, beside `node -e 0` (spawn to exit) measured in the same run, interleaved. Target: at most 400 ms.
  * 2. Under load: 50 local streams, each printing 1,000 lines a second; the time from a key (switching panes) to
  *    the frame that shows it, p95 (target at most 50 ms), and the console's RSS after the run (target at most
- *    200 MB after 60 s). Options: `-- --runs N` (default 10), `-- --seconds S` (default 60).
+ *    200 MB after 60 s). Options: `-- --runs N` (default 10), `-- --seconds S` (default 60), `-- --load fork`
+ *    (the lines from shell loops forking seq and sleep instead of one perl process a stream).
  */
 import { spawn } from '@lydell/node-pty';
 import type { IPty } from '@lydell/node-pty';
