@@ -89,3 +89,15 @@ test.serial(
     t.is(await baton.quit(), 0);
   },
 );
+
+test.serial(
+  'a missing variant file is a usage error on the main screen: the console is never drawn',
+  async (t) => {
+    const cwd = scratchDir('baton-console-no-variants-');
+    const baton = startConsole(['console', '--variants', 'missing.yaml'], { cols: 80, rows: 24, cwd });
+    t.teardown(() => baton.dispose());
+    t.is((await baton.terminal.exited(SLOW)).exitCode, 2);
+    t.regex(baton.screen(), /no such variant file: missing\.yaml \[FILE_NOT_FOUND\]/);
+    t.false(baton.terminal.output().includes(ALTERNATE_SCREEN_ON));
+  },
+);

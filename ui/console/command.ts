@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from '../../src/cli/command.ts';
 import { parseOptions, writeLine } from '../../src/cli/command.ts';
 import { isInteractive } from '../../src/cli/cli.ts';
-import { EXIT } from '../../src/errors.ts';
+import { BatonError, EXIT } from '../../src/errors.ts';
 import { initialUi } from '../state/model.ts';
 import { ConsoleStore } from '../state/store.ts';
 import { JobView } from '../view/job-view.ts';
@@ -65,7 +65,12 @@ export const consoleCommand: Command = {
     }
     const embedded = values.hosts === undefined && values.variants === undefined;
     const stdout = io.stdout as NodeJS.WriteStream;
-    // Read before the screen is drawn: a bad hosts file is a usage error, reported on the main screen.
+    // Read before the screen is drawn: a bad hosts file or a missing variant file is a usage error, reported on
+    // the main screen.
+    const variantFiles = values.variants ?? (embedded ? [DEMO_TREE] : []);
+    for (const file of variantFiles)
+      if (!existsSync(resolve(io.cwd, file)))
+        throw new BatonError('FILE_NOT_FOUND', `no such variant file: ${file}`, { file });
     const hostBook = values.hosts
       ? (await import('../../src/scenario/hosts-file.ts')).readHostsFile(
           resolve(io.cwd, values.hosts),
@@ -94,7 +99,7 @@ export const consoleCommand: Command = {
           cwd: io.cwd,
           env: io.env,
           argv: args,
-          variantFiles: values.variants ?? (embedded ? [DEMO_TREE] : []),
+          variantFiles,
           ...(hostBook ? { hostBook } : {}),
           ...(values.record ? { record: values.record } : {}),
           ...(values.results ? { resultsBase: values.results } : {}),
