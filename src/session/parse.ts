@@ -73,23 +73,28 @@ interface Open {
   for?: Extract<Item, { type: 'for' }>;
 }
 
-// One line as command definitions read it (a class: no closures made per line).
+// One line as command definitions read it: one per parser, set anew for each line (definitions keep none of it).
 class Line implements LineContext {
   failed = false;
-  readonly keyword: Word;
-  readonly args: Word[];
-  readonly source: string;
+  keyword: Word = { text: '', col: 1 };
+  args: Word[] = [];
+  source = '';
   private readonly parser: Parser;
-  private readonly file: string;
-  private readonly lineNo: number;
+  private file = '';
+  private lineNo = 0;
 
-  constructor(keyword: Word, args: Word[], source: string, parser: Parser, file: string, lineNo: number) {
+  constructor(parser: Parser) {
+    this.parser = parser;
+  }
+
+  set(keyword: Word, args: Word[], source: string, file: string, lineNo: number): this {
+    this.failed = false;
     this.keyword = keyword;
     this.args = args;
     this.source = source;
-    this.parser = parser;
     this.file = file;
     this.lineNo = lineNo;
+    return this;
   }
 
   rest(col: number): string {
@@ -109,6 +114,7 @@ class Parser {
   private readonly options: ParseOptions;
   private readonly known: Known;
   private readonly secrets = new Set<string>();
+  private readonly line = new Line(this);
 
   constructor(file: string, options: ParseOptions, known: Known = emptyKnown()) {
     this.options = options;
@@ -414,7 +420,7 @@ class Parser {
     }
     // The words after the keyword; those of a command's free text are not split at all.
     const args = words(source, 1, definition.argWords, keyword.col - 1 + keyword.text.length);
-    const context = new Line(keyword, args, source, this, file, lineNo);
+    const context = this.line.set(keyword, args, source, file, lineNo);
     const parsed = definition.parse(context);
     const variablesOk = parsed?.type === 'host' || this.checkVariables(source, file, lineNo, source);
     return context.failed || !variablesOk ? undefined : parsed;
