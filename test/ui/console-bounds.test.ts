@@ -33,7 +33,7 @@ test('the output pane gets the newest lines of a long task, headed by its comman
 });
 
 test('a burst of changes gives one frame: every change is applied, frames in between are dropped', async (t) => {
-  const store = new ConsoleStore(initialUi(80, 24), new JobView(), () => undefined);
+  const store = new ConsoleStore(initialUi(80, 24), new JobView());
   t.teardown(() => store.dispose());
   let frames = 0;
   store.subscribe(() => frames++);

@@ -80,8 +80,9 @@ export const consoleCommand: Command = {
     const ui = initialUi(stdout.columns || 80, stdout.rows || 24, {
       ...(values['detach-key'] ? { detachKey: values['detach-key'] } : {}),
     });
+    const hint = embedded ? HINT : OPEN_HINT;
     const view = new JobView();
-    view.hint = embedded ? HINT : OPEN_HINT;
+    view.hint = hint;
     const store = new ConsoleStore(ui, view);
     // The screen is drawn first and the job starts behind it: the first frame waits for no stream, no sync
     // server and no module of the core (keys pressed meanwhile wait in the store). This module imports none of
@@ -103,9 +104,8 @@ export const consoleCommand: Command = {
           ...(hostBook ? { hostBook } : {}),
           ...(values.record ? { record: values.record } : {}),
           ...(values.results ? { resultsBase: values.results } : {}),
-          ...(embedded
-            ? { startLines: ['open local on local', 'open pty on pty'], hint: HINT }
-            : { hint: OPEN_HINT }),
+          ...(embedded ? { startLines: ['open local on local', 'open pty on pty'] } : {}),
+          hint,
         },
         store,
       );

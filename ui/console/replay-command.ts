@@ -11,6 +11,8 @@ import { parseScript } from '../../src/session/parse.ts';
 import type { UnitOutcome } from '../../src/session/replay.ts';
 import { secretEnv } from '../../src/session/variables.ts';
 import { initialUi } from '../state/model.ts';
+import { ConsoleStore } from '../state/store.ts';
+import { JobView } from '../view/job-view.ts';
 import { loadScreen } from './load-screen.ts';
 
 // Options only the headless replay has: with any of them the replay is not shown in the console.
@@ -91,7 +93,7 @@ export const consoleReplayCommand: Command = {
         ...(values.results ? { resultsBase: values.results } : {}),
         hint: 'replaying: the keys above drive it; : types a command; ? help',
       },
-      initialUi(stdout.columns || 80, stdout.rows || 24),
+      new ConsoleStore(initialUi(stdout.columns || 80, stdout.rows || 24), new JobView()),
     );
     const replay = new ConsoleReplay(session, {
       script,

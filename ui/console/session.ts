@@ -14,10 +14,10 @@ import type { Stream } from '../../src/stream/stream.ts';
 import type { JournalEvent } from '../../src/journal/events.ts';
 import { startJobSyncServer } from '../../src/sync/job.ts';
 import type { JobSyncServer } from '../../src/sync/job.ts';
-import type { Effect, UiState } from '../state/model.ts';
-import { ConsoleStore } from '../state/store.ts';
+import type { Effect } from '../state/model.ts';
+import type { ConsoleStore } from '../state/store.ts';
 import { saveScript } from './save-script.ts';
-import { JobView } from '../view/job-view.ts';
+import type { JobView } from '../view/job-view.ts';
 import { variantCatalog } from '../view/variant-catalog.ts';
 
 export interface ConsoleSessionOptions {
@@ -137,11 +137,10 @@ export class ConsoleSession {
   }
 
   /**
-   * Open the job and its sync server; the session's journal feeds the view from the job's first event. Given a
-   * store, the session takes it over (a screen may already show it); given the UI's first state, it makes one.
+   * Open the job and its sync server; the session's journal feeds the view from the job's first event. The
+   * session takes the store over: a screen may already show it.
    */
-  static async start(options: ConsoleSessionOptions, ui: UiState | ConsoleStore): Promise<ConsoleSession> {
-    const store = ui instanceof ConsoleStore ? ui : new ConsoleStore(ui, new JobView());
+  static async start(options: ConsoleSessionOptions, store: ConsoleStore): Promise<ConsoleSession> {
     const early: JournalEvent[] = [];
     const made: { session?: ConsoleSession } = {};
     const job = openJob({

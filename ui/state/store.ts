@@ -22,10 +22,9 @@ export class ConsoleStore {
   /** Effects of keys pressed before anything handles them (the screen is drawn before the job starts). */
   private waiting: Effect[] = [];
 
-  constructor(ui: UiState, view: JobView, onEffects?: (effects: Effect[]) => void) {
+  constructor(ui: UiState, view: JobView) {
     this.ui = ui;
     this.view = view;
-    this.onEffects = onEffects;
   }
 
   /** From now on `handler` receives the reducer's effects, first those that waited for it. */
