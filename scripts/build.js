@@ -54,15 +54,6 @@ const KEEPS_BUNDLE_URL = new Set(['src/scenario/scenario-imports.ts']);
 const moduleUrlsStayTheirOwn = {
   name: 'module-urls-stay-their-own',
   setup(esbuild) {
-    // React's packages pick their production or development build from NODE_ENV: only the production one is
-    // bundled (the development build checks every render and allocates several times as much).
-    esbuild.onLoad({ filter: /node_modules\/(react|react-reconciler|scheduler)\/.*\.js$/ }, async (args) => {
-      const { code } = await transform(readFileSync(args.path, 'utf8'), {
-        define: { 'process.env.NODE_ENV': '"production"' },
-        minifySyntax: true,
-      });
-      return { contents: code, loader: 'js', resolveDir: dirname(args.path) };
-    });
     esbuild.onLoad({ filter: /\.tsx?$/ }, async (args) => {
       if (args.path.includes('node_modules') || KEEPS_BUNDLE_URL.has(relative(root, args.path)))
         return undefined;
@@ -78,6 +69,23 @@ const moduleUrlsStayTheirOwn = {
       });
       const url = `const moduleUrl = new URL(${JSON.stringify(fromBundle)}, import.meta.url).href;\n`;
       return { contents: url + code, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * React's packages pick their production or development build from NODE_ENV: only the production one is bundled
+ * (the development build checks every render and allocates several times as much).
+ */
+const reactInProduction = {
+  name: 'react-in-production',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /node_modules\/(react|react-reconciler|scheduler)\/.*\.js$/ }, async (args) => {
+      const { code } = await transform(readFileSync(args.path, 'utf8'), {
+        define: { 'process.env.NODE_ENV': '"production"' },
+        minifySyntax: true,
+      });
+      return { contents: code, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -102,7 +110,7 @@ async function buildBundle() {
     splitting: true,
     chunkNames: 'bundle/chunk-[hash]',
     external: NOT_BUNDLED,
-    plugins: [moduleUrlsStayTheirOwn],
+    plugins: [reactInProduction, moduleUrlsStayTheirOwn],
     platform: 'node',
     format: 'esm',
     target: 'node20',
