@@ -8,7 +8,7 @@ import { findDefinition } from './registry.ts';
 import type { LineContext, Parsed, Use } from './registry.ts';
 import { SESSION_FORMAT } from './script.ts';
 import type { Item, Script, Step } from './script.ts';
-import { firstWord, targetNames, words } from './tokens.ts';
+import { targetNames, words } from './tokens.ts';
 import { hasVolatileLiteral } from './generalise.ts';
 import { variablesIn } from './variables.ts';
 
@@ -404,7 +404,7 @@ class Parser {
   }
 
   parseLine(file: string, lineNo: number, source: string): Parsed | undefined {
-    const keyword = firstWord(source);
+    const keyword = words(source, 1, 1)[0];
     if (!keyword) return undefined;
     const definition = findDefinition(keyword.text);
     if (!definition) {

@@ -136,21 +136,19 @@ function task(kind: 'bg' | 'fg') {
   };
 }
 
-// Patterns already checked, by flags then pattern (scripts repeat their expectations).
-const checkedPatterns = new Map<string, Map<string, string | undefined>>();
-let checkedCount = 0;
+const checkedPatterns = new Map<string, string | undefined>();
 
 // Why a pattern does not compile, or undefined; each pattern is compiled once per process.
 function regexProblem(pattern: string, flags: string): string | undefined {
-  const checked = checkedPatterns.get(flags) ?? new Map<string, string | undefined>();
-  if (checked.has(pattern)) return checked.get(pattern);
+  const key = `${flags}/${pattern}`;
+  if (checkedPatterns.has(key)) return checkedPatterns.get(key);
   let problem: string | undefined;
   try {
     new RegExp(pattern, flags);
   } catch (error) {
     problem = (error as Error).message;
   }
-  if (checkedCount++ < 10_000) checkedPatterns.set(flags, checked.set(pattern, problem));
+  if (checkedPatterns.size < 10_000) checkedPatterns.set(key, problem);
   return problem;
 }
 

@@ -27,16 +27,6 @@ export function words(text: string, startCol = 1, limit = Infinity, from = 0): W
   return found;
 }
 
-/** The first word of text (column 1-based), without splitting the rest. */
-export function firstWord(text: string): Word | undefined {
-  let start = 0;
-  while (start < text.length && isBlank(text.charCodeAt(start))) start++;
-  if (start === text.length) return undefined;
-  let end = start + 1;
-  while (end < text.length && !isBlank(text.charCodeAt(end))) end++;
-  return { text: text.slice(start, end), col: start + 1 };
-}
-
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { firstWord, words } from '../../src/session/tokens.ts';
+import { words } from '../../src/session/tokens.ts';
 
 test('words splits on any blank, with 1-based columns, from an index and up to a limit', (t) => {
   const line = 'fg  @g:\techo "a b"  $HOME ';
@@ -21,8 +21,8 @@ test('words splits on any blank, with 1-based columns, from an index and up to a
   t.deepEqual(words('a b', 1, 0), []);
 });
 
-test('firstWord is the first of words, or nothing on a blank line', (t) => {
-  t.deepEqual(firstWord('  expect a exit 0'), { text: 'expect', col: 3 });
-  t.deepEqual(firstWord('end'), { text: 'end', col: 1 });
-  t.is(firstWord(' \t '), undefined);
+test('words up to one is the keyword alone, or nothing on a blank line', (t) => {
+  t.deepEqual(words('  expect a exit 0', 1, 1), [{ text: 'expect', col: 3 }]);
+  t.deepEqual(words('end', 1, 1), [{ text: 'end', col: 1 }]);
+  t.deepEqual(words(' \t ', 1, 1), []);
 });
