@@ -97,7 +97,7 @@ test.serial(
     const baton = startConsole(['console', '--variants', 'missing.yaml'], { cols: 80, rows: 24, cwd });
     t.teardown(() => baton.dispose());
     t.is((await baton.terminal.exited(SLOW)).exitCode, 2);
-    t.regex(baton.screen(), /no such variant file: missing\.yaml \[FILE_NOT_FOUND\]/);
+    t.regex(baton.screen(), /missing\.yaml: no such variant file \[FILE_NOT_FOUND\]/);
     t.false(baton.terminal.output().includes(ALTERNATE_SCREEN_ON));
   },
 );

@@ -70,7 +70,7 @@ export const consoleCommand: Command = {
     const variantFiles = values.variants ?? (embedded ? [DEMO_TREE] : []);
     for (const file of variantFiles)
       if (!existsSync(resolve(io.cwd, file)))
-        throw new BatonError('FILE_NOT_FOUND', `no such variant file: ${file}`, { file });
+        throw new BatonError('FILE_NOT_FOUND', 'no such variant file', { file });
     const hostBook = values.hosts
       ? (await import('../../src/scenario/hosts-file.ts')).readHostsFile(
           resolve(io.cwd, values.hosts),
