@@ -8,7 +8,7 @@ import { findDefinition } from './registry.ts';
 import type { LineContext, Parsed, Use } from './registry.ts';
 import { SESSION_FORMAT } from './script.ts';
 import type { Item, Script, Step } from './script.ts';
-import { targetNames, words } from './tokens.ts';
+import { targetNames, WordReader } from './tokens.ts';
 import { hasVolatileLiteral } from './generalise.ts';
 import { variablesIn } from './variables.ts';
 
@@ -36,6 +36,10 @@ export interface ParseResult {
 const SKIPPED = /^\s*(#|$)/;
 
 const HEADER = /^#\s*baton session\s+(\S+)\s*$/;
+
+// Kept as constants: a regular expression literal makes a new RegExp object each time it is evaluated.
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PARAM_NAME = /^[^@\s]+(@\S+)?$/;
 
 /** Parse a script and every file it sources, collecting every problem instead of stopping at the first. */
 export function parseScript(path: string, options: ParseOptions): ParseResult {
@@ -115,6 +119,9 @@ class Parser {
   private readonly known: Known;
   private readonly secrets = new Set<string>();
   private readonly line = new Line(this);
+  // The words of the line being parsed: definitions read them and keep copies only.
+  private readonly keywordReader = new WordReader();
+  private readonly argsReader = new WordReader();
 
   constructor(file: string, options: ParseOptions, known: Known = emptyKnown()) {
     this.options = options;
@@ -404,7 +411,7 @@ class Parser {
   }
 
   parseLine(file: string, lineNo: number, source: string): Parsed | undefined {
-    const keyword = words(source, 1, 1)[0];
+    const keyword = this.keywordReader.read(source, 1, 1)[0];
     if (!keyword) return undefined;
     const definition = findDefinition(keyword.text);
     if (!definition) {
@@ -419,7 +426,7 @@ class Parser {
       return undefined;
     }
     // The words after the keyword; those of a command's free text are not split at all.
-    const args = words(source, 1, definition.argWords, keyword.col - 1 + keyword.text.length);
+    const args = this.argsReader.read(source, 1, definition.argWords, keyword.col - 1 + keyword.text.length);
     const context = this.line.set(keyword, args, source, file, lineNo);
     const parsed = definition.parse(context);
     const variablesOk = parsed?.type === 'host' || this.checkVariables(source, file, lineNo, source);
@@ -434,9 +441,9 @@ class Parser {
       const message =
         use.space === 'host' && this.known.hosts[use.name] === undefined
           ? `\${host:${use.name}}: no host ${use.name} is declared before this line`
-          : use.space === 'secret' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(use.name)
+          : use.space === 'secret' && !SECRET_NAME.test(use.name)
             ? `\${secret:${use.name}}: a secret name is letters, digits and _`
-            : use.space === 'param' && !/^[^@\s]+(@\S+)?$/.test(use.name)
+            : use.space === 'param' && !PARAM_NAME.test(use.name)
               ? `\${param:${use.name}}: expected \${param:KEY} or \${param:KEY@PATH}`
               : undefined;
       if (message !== undefined) {

@@ -10,7 +10,7 @@ export type CompletionSource = 'stream' | 'target' | 'host' | 'barrier' | 'mark'
 /** One line as a command definition reads it. */
 export interface LineContext {
   keyword: Word;
-  /** The words after the keyword. */
+  /** The words after the keyword, valid while the line is parsed (a Parsed keeps copies). */
   args: Word[];
   /** The whole line as written. */
   source: string;
@@ -50,6 +50,12 @@ export interface CommandDefinition {
   parse(line: LineContext): Parsed | undefined;
 }
 
+// Module constants: a regular expression literal makes a new RegExp object each time it is evaluated.
+const BLANK = /\s/;
+const HEREDOC = /^<<\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+const LINE_TERMINATOR = /[\r\u2028\u2029]/;
+const DIGITS = /^\d+$/;
+
 const action = (command: Command, uses: Use[] = []): Parsed => ({
   type: 'action',
   action: { kind: 'command', command },
@@ -61,7 +67,7 @@ function targetAndText(line: LineContext): { target: string; col: number; text: 
   const first = line.args[0];
   const colon = first ? line.source.indexOf(':', first.col - 1) : -1;
   const target = first && colon >= 0 ? line.source.slice(first.col - 1, colon) : '';
-  if (!first || colon < 0 || /\s/.test(target)) {
+  if (!first || colon < 0 || BLANK.test(target)) {
     line.error(
       first?.col ?? line.keyword.col + line.keyword.text.length,
       `expected ${line.keyword.text} TARGET: TEXT`,
@@ -126,7 +132,7 @@ function task(kind: 'bg' | 'fg') {
     const parsed = targetAndText(line);
     if (!parsed) return undefined;
     const uses = [{ target: parsed.target, col: parsed.col }];
-    const heredoc = /^<<\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(parsed.text);
+    const heredoc = HEREDOC.exec(parsed.text);
     if (heredoc) return { type: 'heredoc', kind, target: parsed.target, tag: heredoc[1] ?? '', uses };
     if (parsed.text.trim() === '') {
       line.error(line.source.length + 1, `${kind}: the command is missing`, 'SESSION_SYNTAX');
@@ -150,6 +156,34 @@ function regexProblem(pattern: string, flags: string): string | undefined {
   }
   if (checkedPatterns.size < 10_000) checkedPatterns.set(key, problem);
   return problem;
+}
+
+const OUTPUT_PATTERN = /^\/(.*)\/([dgimsuy]*)(?:\s+since\s+(\S+))?\s*$/;
+const FLAG_CHARS = 'dgimsuy';
+
+/**
+ * `/REGEX/FLAGS [since MARK]` from index `start` of a line, as OUTPUT_PATTERN reads it. The common form, no
+ * `since` and nothing but spaces after the flags, is read without running the expression (a script checks
+ * thousands of these): the last `/` closes the pattern, as the expression's greedy `.*` finds too.
+ */
+function outputPattern(
+  source: string,
+  start: number,
+): { pattern: string; flags: string; since?: string } | undefined {
+  let end = source.length;
+  while (end > start && (source.charCodeAt(end - 1) === 32 || source.charCodeAt(end - 1) === 9)) end--;
+  const close = source.lastIndexOf('/', end - 1);
+  let plain = source.charCodeAt(start) === 47 && close > start;
+  for (let index = close + 1; plain && index < end; index++) plain = FLAG_CHARS.includes(source[index] ?? '');
+  if (plain) {
+    const pattern = source.slice(start + 1, close);
+    // `.` stops at line terminators: a pattern holding one is left to the expression (which rejects it).
+    if (!LINE_TERMINATOR.test(pattern)) return { pattern, flags: source.slice(close + 1, end) };
+  }
+  const match = OUTPUT_PATTERN.exec(source.slice(start));
+  if (!match) return undefined;
+  const [, pattern = '', flags = '', since] = match;
+  return since === undefined ? { pattern, flags } : { pattern, flags, since };
 }
 
 const STATUSES = ['passed', 'failed', 'timeout', 'cancelled', 'lost'] as const;
@@ -199,7 +233,7 @@ function expect(line: LineContext): Parsed | undefined {
   const uses = [{ target: stream, col: subject.col }];
   switch (what.text) {
     case 'exit': {
-      if (!value || !/^\d+$/.test(value.text)) {
+      if (!value || !DIGITS.test(value.text)) {
         line.error(
           value?.col ?? line.source.length + 1,
           'expect STREAM exit N: N is a number',
@@ -220,12 +254,12 @@ function expect(line: LineContext): Parsed | undefined {
     case 'stdout':
     case 'stderr': {
       const from = value?.col ?? line.source.length + 1;
-      const match = /^\/(.*)\/([dgimsuy]*)(?:\s+since\s+(\S+))?\s*$/.exec(line.rest(from));
+      const match = outputPattern(line.source, from - 1);
       if (!match) {
         line.error(from, `expect STREAM ${what.text} /REGEX/ [since MARK]`, 'SESSION_SYNTAX');
         return undefined;
       }
-      const [, pattern = '', flags = '', since] = match;
+      const { pattern, flags, since } = match;
       const problem = regexProblem(pattern, flags);
       if (problem !== undefined) {
         line.error(from + 1, `bad regular expression: ${problem}`, 'SESSION_BAD_ARGUMENT');
@@ -413,7 +447,7 @@ export const REGISTRY: readonly CommandDefinition[] = [
       const barrier = name(line, line.args[0], 'barrier name');
       const count = line.args[1];
       if (barrier === undefined) return undefined;
-      if (!count || !/^\d+$/.test(count.text) || Number(count.text) < 1) {
+      if (!count || !DIGITS.test(count.text) || Number(count.text) < 1) {
         line.error(
           count?.col ?? line.source.length + 1,
           'barrier NAME COUNT: COUNT is a number of members, at least 1',
@@ -565,7 +599,7 @@ export const REGISTRY: readonly CommandDefinition[] = [
     parse(line) {
       if (line.args.length === 0)
         return void line.error(line.source.length + 1, 'variants: FILE is missing', 'SESSION_SYNTAX');
-      return { type: 'variants', files: line.args };
+      return { type: 'variants', files: line.args.map((word) => ({ ...word })) };
     },
   },
   {
@@ -589,7 +623,7 @@ export const REGISTRY: readonly CommandDefinition[] = [
     parse(line) {
       const file = line.args[0];
       if (!file) return void line.error(line.source.length + 1, 'source: FILE is missing', 'SESSION_SYNTAX');
-      return extra(line, 1) ? undefined : { type: 'source', file };
+      return extra(line, 1) ? undefined : { type: 'source', file: { ...file } };
     },
   },
   {

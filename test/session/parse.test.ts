@@ -196,3 +196,54 @@ test('warnings: a changed pinned variant file and a literal volatile token in an
   t.deepEqual(changed.errors, []);
   t.like(changed.warnings[0], { code: 'SESSION_VARIANT_CHANGED', line: 2, col: 19 });
 });
+
+test('an output expectation reads /REGEX/FLAGS [since MARK] up to its last slash, as one expression would', (t) => {
+  const lines = [
+    'expect a stdout /a/b/',
+    'expect a stdout /x/gi   ',
+    'expect a stderr /p/ since @step1',
+    'expect a stdout /u\\/v/m since m2  ',
+    'expect a stdout /a/ since',
+    'expect a stdout /a/g i',
+    'expect a stdout /',
+    'expect a stdout no-slash',
+  ];
+  const { script, errors } = parse({
+    'main.baton': ['# baton session 1', 'open a on local', 'fg a: true', ...lines].join('\n'),
+  });
+  const [step] = [...stepsOf(script.items)].slice(1);
+  t.deepEqual(
+    step?.expects.map(({ expectation }) => expectation),
+    [
+      { subject: 'output', stream: 'a', fd: 'stdout', pattern: 'a/b' },
+      { subject: 'output', stream: 'a', fd: 'stdout', pattern: 'x', flags: 'gi' },
+      { subject: 'output', stream: 'a', fd: 'stderr', pattern: 'p', since: '@step1' },
+      { subject: 'output', stream: 'a', fd: 'stdout', pattern: 'u\\/v', flags: 'm', since: 'm2' },
+    ],
+  );
+  t.deepEqual(
+    errors.map(({ code, line, col }) => [code, line, col]),
+    [
+      ['SESSION_SYNTAX', 8, 17],
+      ['SESSION_SYNTAX', 9, 17],
+      ['SESSION_SYNTAX', 10, 17],
+      ['SESSION_SYNTAX', 11, 17],
+    ],
+  );
+});
+
+test('variables are found in any number, and ${...} of other spaces is left alone', (t) => {
+  const { script, errors } = parse({
+    'main.baton': [
+      '# baton session 1',
+      'open a on local',
+      'fg a: ${env:X} ${param:p@/a}${secret:TOKEN} ${param:q} ${host:',
+      'fg a: ${secret:bad name}',
+    ].join('\n'),
+  });
+  t.deepEqual(script.secrets, ['TOKEN']);
+  t.deepEqual(
+    errors.map(({ code, line, col }) => [code, line, col]),
+    [['SESSION_UNDEFINED_VARIABLE', 4, 7]],
+  );
+});
