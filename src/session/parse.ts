@@ -216,9 +216,8 @@ class Parser {
               true,
             );
           if (!step) this.report('SESSION_SYNTAX', 'expect with no step before it', file, lineNo, 1, source);
-          // concat makes an array of the exact size: push (or a spread) grows it by 16 slots, kept with the script.
           else
-            step.expects = step.expects.concat({
+            step.expects = appended(step.expects, {
               file,
               line: lineNo,
               text: source,
@@ -541,4 +540,15 @@ class Parser {
           source,
         );
   }
+}
+
+/**
+ * A copy of `items` of the exact size with `item` at its end, for arrays the script keeps: push (or a spread)
+ * grows an array by 16 slots, and concat is slow (it looks `Symbol.isConcatSpreadable` up on the item).
+ */
+function appended<T>(items: readonly T[], item: T): T[] {
+  const copy = new Array<T>(items.length + 1);
+  for (let index = 0; index < items.length; index++) copy[index] = items[index];
+  copy[items.length] = item;
+  return copy;
 }

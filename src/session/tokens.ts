@@ -27,7 +27,8 @@ export class WordReader {
   read(text: string, startCol = 1, limit = Infinity, from = 0): Word[] {
     this.filled = 0;
     scanWords(text, startCol, limit, from, this.take);
-    this.found.length = this.filled;
+    // Setting the length is a call into the runtime: only when the count of words changes.
+    if (this.found.length !== this.filled) this.found.length = this.filled;
     return this.found;
   }
 

@@ -25,8 +25,8 @@ export function variablesIn(text: string): VariableUse[] {
     const end = text.indexOf('}', nameStart);
     if (end < 0) break;
     const use = { space, name: text.slice(nameStart, end), offset: start };
-    // Arrays of the exact size (push would grow one by 16 slots).
-    uses = uses === undefined ? [use] : uses.concat(use);
+    // Most texts hold one use: an array of its exact size (push would grow one by 16 slots).
+    uses = uses === undefined ? [use] : [...uses, use];
     start = end - 1;
   }
   return uses ?? [];
