@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -152,4 +152,7 @@ for (const row of rows) {
     `| ${row.what} | ${row.ours.toFixed(1)} | ${row.base.toFixed(1)} | ${ratio.toFixed(2)} | ${row.goal === Infinity ? '-' : `<= ${row.goal}`} |`,
   );
 }
+console.log(
+  `\nnpm run bench:session -- --steps ${steps} --rounds ${rounds} --lines ${lineCount}   (node ${process.version}, ${cpus().length} CPUs)`,
+);
 process.exitCode = missed ? 1 : 0;

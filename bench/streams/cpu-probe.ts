@@ -1,7 +1,10 @@
 /**
- * `node --import=tsx bench/streams/cpu-probe.ts [--streams N] [--tasks N] [--results yes|no]`: the controller's
- * CPU per `true` task on N ssh streams of one stock sshd, with and without a results folder, for profiling
- * (`--cpu-prof`) the controller's share of a task.
+ * `node --import=tsx bench/streams/cpu-probe.ts [--streams N] [--tasks N] [--passes N] [--results yes|no]
+ * [--results-dir DIR]`: the controller's CPU per `true` task on N ssh streams of one stock sshd, pass after pass
+ * on the same streams (the first pass pays the JIT's warm-up), with or without a results folder (in DIR: a
+ * tmpfs such as /dev/shm shows the folder's cost without the file system's), beside the whole machine's CPU
+ * per task (sshd, shells, kernel: what bounds the aggregate rate). For profiling (`--cpu-prof`) the
+ * controller's share of a task.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,18 +15,22 @@ import { Journal } from '../../src/journal/journal.ts';
 import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { parseHostsFile } from '../../src/scenario/hosts-file.ts';
 import { startSshd } from '../../test/helpers/sshd.ts';
+import { machineBusyMs } from './machine-cpu.ts';
 
 const { values } = parseArgs({
   options: {
     streams: { type: 'string', default: '100' },
     tasks: { type: 'string', default: '20' },
+    passes: { type: 'string', default: '1' },
     results: { type: 'string', default: 'yes' },
+    'results-dir': { type: 'string', default: tmpdir() },
   },
 });
 const streams = Number(values.streams);
 const tasks = Number(values.tasks);
+
 const sshd = await startSshd({ stockLimits: true });
-const folder = mkdtempSync(join(tmpdir(), 'baton-cpu-probe-'));
+const folder = mkdtempSync(join(values['results-dir'], 'baton-cpu-probe-'));
 try {
   const journal = new Journal();
   const results = values.results === 'yes' ? new ResultsFolder(folder, journal) : undefined;
@@ -34,22 +41,31 @@ try {
   const controller = new Controller({ journal, ...(results ? { results } : {}), hosts });
   const names = Array.from({ length: streams }, (_, index) => `s${index}`);
   await Promise.all(names.map((stream) => controller.execute({ kind: 'open', stream, host: 'one' })));
-  const before = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(
-    names.map(async (stream) => {
-      for (let task = 0; task < tasks; task++)
-        await controller.execute({ kind: 'fg', target: stream, block: 'true' });
-    }),
-  );
-  const cpu = process.cpuUsage(before);
-  const wall = performance.now() - started;
+  for (let pass = 1; pass <= Number(values.passes); pass++) {
+    const before = process.cpuUsage();
+    const machineBefore = machineBusyMs();
+    const started = performance.now();
+    await Promise.all(
+      names.map(async (stream) => {
+        for (let task = 0; task < tasks; task++)
+          await controller.execute({ kind: 'fg', target: stream, block: 'true' });
+      }),
+    );
+    const cpu = process.cpuUsage(before);
+    const wall = performance.now() - started;
+    const machine = machineBusyMs();
+    const total = streams * tasks;
+    const perTask = (micros: number) => (micros / 1000 / total).toFixed(3);
+    const machineText =
+      machine === undefined || machineBefore === undefined
+        ? ''
+        : `; whole machine ${((machine - machineBefore) / total).toFixed(2)} ms/task`;
+    console.log(
+      `pass ${pass}: ${streams} streams x ${tasks} tasks, results ${values.results === 'yes' ? `in ${values['results-dir']}` : 'none'}: ${(wall / total).toFixed(3)} ms/task wall, controller CPU ${perTask(cpu.user + cpu.system)} ms/task (user ${perTask(cpu.user)}, system ${perTask(cpu.system)})${machineText}`,
+    );
+  }
   await controller.dispose();
   results?.dispose();
-  const total = streams * tasks;
-  console.log(
-    `${streams} streams x ${tasks} tasks, results ${values.results}: ${(wall / total).toFixed(3)} ms/task wall, CPU ${((cpu.user + cpu.system) / 1000 / total).toFixed(3)} ms/task (user ${(cpu.user / 1000 / total).toFixed(3)}, system ${(cpu.system / 1000 / total).toFixed(3)})`,
-  );
 } finally {
   await sshd.stop();
   rmSync(folder, { recursive: true, force: true });
