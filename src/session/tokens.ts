@@ -5,62 +5,38 @@ export interface Word {
 }
 
 /**
- * Split text into whitespace-separated words, from index `from` on, columns counted from `startCol` for index 0;
- * at most `limit` of them.
- */
-export function words(text: string, startCol = 1, limit = Infinity, from = 0): Word[] {
-  const found: Word[] = [];
-  scanWords(text, startCol, limit, from, (piece, col) => void found.push({ text: piece, col }));
-  return found;
-}
-
-/**
- * Words as `words` finds them, read again and again into one array and the same Word objects: what a parser
- * reads once per line and keeps none of (a script of 10,000 lines made 3 MB of them). What `read` returned is
- * valid until the next `read`; a word kept longer is copied.
+ * Whitespace-separated words of a text, read again and again into one array and the same Word objects: what a
+ * parser reads once per line and keeps none of (a script of 10,000 lines made 3 MB of them). What `read`
+ * returned is valid until the next `read`; a word kept longer is copied.
  */
 export class WordReader {
   private readonly found: Word[] = [];
   private readonly spare: Word[] = [];
-  private filled = 0;
 
+  /** The words from index `from` on, columns counted from `startCol` for index 0; at most `limit` of them. */
   read(text: string, startCol = 1, limit = Infinity, from = 0): Word[] {
-    this.filled = 0;
-    scanWords(text, startCol, limit, from, this.take);
+    let filled = 0;
+    let start = -1;
+    for (let index = from; index <= text.length && filled < limit; index++) {
+      const blank = index === text.length || isBlank(text.charCodeAt(index));
+      if (!blank && start < 0) start = index;
+      else if (blank && start >= 0) {
+        this.place(filled++, text.slice(start, index), startCol + start);
+        start = -1;
+      }
+    }
     // Setting the length is a call into the runtime: only when the count of words changes.
-    if (this.found.length !== this.filled) this.found.length = this.filled;
+    if (this.found.length !== filled) this.found.length = filled;
     return this.found;
   }
 
-  private readonly take = (piece: string, col: number): void => {
-    let word = this.spare[this.filled];
-    if (word === undefined) this.spare.push((word = { text: piece, col }));
-    word.text = piece;
+  private place(at: number, text: string, col: number): void {
+    let word = this.spare[at];
+    if (word === undefined) this.spare.push((word = { text, col }));
+    word.text = text;
     word.col = col;
-    if (this.filled < this.found.length) this.found[this.filled] = word;
+    if (at < this.found.length) this.found[at] = word;
     else this.found.push(word);
-    this.filled++;
-  };
-}
-
-// Calls `found` with each word and its column, at most `limit` times.
-function scanWords(
-  text: string,
-  startCol: number,
-  limit: number,
-  from: number,
-  found: (piece: string, col: number) => void,
-): void {
-  let start = -1;
-  let count = 0;
-  for (let index = from; index <= text.length && count < limit; index++) {
-    const blank = index === text.length || isBlank(text.charCodeAt(index));
-    if (!blank && start < 0) start = index;
-    else if (blank && start >= 0) {
-      found(text.slice(start, index), startCol + start);
-      count++;
-      start = -1;
-    }
   }
 }
 

@@ -3,17 +3,18 @@ import { BatonError } from '../errors.ts';
 import type { ScenarioVariant } from '../scenario/variant.ts';
 import { parseHostSpec } from '../transport/host-spec.ts';
 
+/** The spaces of the script's variables, `${SPACE:NAME}`. */
+const SPACES = ['param', 'host', 'secret'] as const;
+
 /** `${param:KEY}`, `${param:KEY@PATH}`, `${host:NAME}`, `${secret:NAME}`; everything else is left as written. */
-export const VARIABLE = /\$\{(param|host|secret):([^}]*)\}/g;
+export const VARIABLE = new RegExp(`\\$\\{(${SPACES.join('|')}):([^}]*)\\}`, 'g');
 
 export interface VariableUse {
-  space: 'param' | 'host' | 'secret';
+  space: (typeof SPACES)[number];
   name: string;
   /** 0-based offset in the text. */
   offset: number;
 }
-
-const SPACES = ['param', 'host', 'secret'] as const;
 
 /** The uses of VARIABLE in a text, found without a regular expression: a script checks one per line. */
 export function variablesIn(text: string): VariableUse[] {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../src/session/diagnostics.ts';
+import type { Diagnostic } from '../../src/session/diagnostics.ts';
 import { parseScript, sha256 } from '../../src/session/parse.ts';
 import { helpText, REGISTRY } from '../../src/session/registry.ts';
 import { stepsOf } from '../../src/session/script.ts';
@@ -14,6 +15,10 @@ function parse(files: Record<string, string>, env: Record<string, string> = {}) 
     displayName: (path) => path.replace('/s/', ''),
   });
 }
+
+// What the tests assert of diagnostics: their codes and where they point.
+const positions = (diagnostics: readonly Diagnostic[]) =>
+  diagnostics.map(({ code, line, col }) => [code, line, col]);
 
 const CORE = `# baton session 1
 # tool=0.2.0 cols=120 rows=40 tz=UTC timeout=30s
@@ -115,20 +120,17 @@ test('every error of a bad script is reported in one pass, each with file:line:c
     'echo never closed',
   ].join('\n');
   const { errors } = parse({ 'main.baton': bad });
-  t.deepEqual(
-    errors.map(({ code, line, col }) => [code, line, col]),
-    [
-      ['SESSION_UNKNOWN_COMMAND', 3, 1],
-      ['SESSION_UNKNOWN_STREAM', 4, 4],
-      ['SESSION_BAD_ARGUMENT', 5, 15],
-      ['SESSION_BAD_ARGUMENT', 6, 11],
-      ['SESSION_BAD_ARGUMENT', 7, 25],
-      ['SESSION_SYNTAX', 7, 27],
-      ['SESSION_UNDEFINED_VARIABLE', 8, 12],
-      ['SESSION_BAD_ARGUMENT', 9, 18],
-      ['SESSION_UNCLOSED_BLOCK', 10, 7],
-    ],
-  );
+  t.deepEqual(positions(errors), [
+    ['SESSION_UNKNOWN_COMMAND', 3, 1],
+    ['SESSION_UNKNOWN_STREAM', 4, 4],
+    ['SESSION_BAD_ARGUMENT', 5, 15],
+    ['SESSION_BAD_ARGUMENT', 6, 11],
+    ['SESSION_BAD_ARGUMENT', 7, 25],
+    ['SESSION_SYNTAX', 7, 27],
+    ['SESSION_UNDEFINED_VARIABLE', 8, 12],
+    ['SESSION_BAD_ARGUMENT', 9, 18],
+    ['SESSION_UNCLOSED_BLOCK', 10, 7],
+  ]);
   t.is(
     formatDiagnostic(errors[1]),
     'main.baton:4:4: no stream nosuch is opened before this line [SESSION_UNKNOWN_STREAM]\n  fg nosuch: true\n     ^',
@@ -221,15 +223,12 @@ test('an output expectation reads /REGEX/FLAGS [since MARK] up to its last slash
       { subject: 'output', stream: 'a', fd: 'stdout', pattern: 'u\\/v', flags: 'm', since: 'm2' },
     ],
   );
-  t.deepEqual(
-    errors.map(({ code, line, col }) => [code, line, col]),
-    [
-      ['SESSION_SYNTAX', 8, 17],
-      ['SESSION_SYNTAX', 9, 17],
-      ['SESSION_SYNTAX', 10, 17],
-      ['SESSION_SYNTAX', 11, 17],
-    ],
-  );
+  t.deepEqual(positions(errors), [
+    ['SESSION_SYNTAX', 8, 17],
+    ['SESSION_SYNTAX', 9, 17],
+    ['SESSION_SYNTAX', 10, 17],
+    ['SESSION_SYNTAX', 11, 17],
+  ]);
 });
 
 test('variables are found in any number, and ${...} of other spaces is left alone', (t) => {
@@ -242,8 +241,5 @@ test('variables are found in any number, and ${...} of other spaces is left alon
     ].join('\n'),
   });
   t.deepEqual(script.secrets, ['TOKEN']);
-  t.deepEqual(
-    errors.map(({ code, line, col }) => [code, line, col]),
-    [['SESSION_UNDEFINED_VARIABLE', 4, 7]],
-  );
+  t.deepEqual(positions(errors), [['SESSION_UNDEFINED_VARIABLE', 4, 7]]);
 });

@@ -1,5 +1,9 @@
 import test from 'ava';
-import { words } from '../../src/session/tokens.ts';
+import { WordReader } from '../../src/session/tokens.ts';
+
+// One reader for every line, as the parser reads them; copies, since a read is valid until the next one.
+const reader = new WordReader();
+const words = (...args: Parameters<WordReader['read']>) => reader.read(...args).map((word) => ({ ...word }));
 
 test('words splits on any blank, with 1-based columns, from an index and up to a limit', (t) => {
   const line = 'fg  @g:\techo "a b"  $HOME ';
