@@ -15,7 +15,7 @@ import { Journal } from '../../src/journal/journal.ts';
 import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { parseHostsFile } from '../../src/scenario/hosts-file.ts';
 import { startSshd } from '../../test/helpers/sshd.ts';
-import { machineBusyMs } from './machine-cpu.ts';
+import { runTrueTasks } from './task-load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,26 +42,13 @@ try {
   const names = Array.from({ length: streams }, (_, index) => `s${index}`);
   await Promise.all(names.map((stream) => controller.execute({ kind: 'open', stream, host: 'one' })));
   for (let pass = 1; pass <= Number(values.passes); pass++) {
-    const before = process.cpuUsage();
-    const machineBefore = machineBusyMs();
-    const started = performance.now();
-    await Promise.all(
-      names.map(async (stream) => {
-        for (let task = 0; task < tasks; task++)
-          await controller.execute({ kind: 'fg', target: stream, block: 'true' });
-      }),
-    );
-    const cpu = process.cpuUsage(before);
-    const wall = performance.now() - started;
-    const machine = machineBusyMs();
-    const total = streams * tasks;
-    const perTask = (micros: number) => (micros / 1000 / total).toFixed(3);
+    const cost = await runTrueTasks(controller, names, tasks);
     const machineText =
-      machine === undefined || machineBefore === undefined
+      cost.machineMsPerTask === undefined
         ? ''
-        : `; whole machine ${((machine - machineBefore) / total).toFixed(2)} ms/task`;
+        : `; whole machine ${cost.machineMsPerTask.toFixed(2)} ms/task`;
     console.log(
-      `pass ${pass}: ${streams} streams x ${tasks} tasks, results ${values.results === 'yes' ? `in ${values['results-dir']}` : 'none'}: ${(wall / total).toFixed(3)} ms/task wall, controller CPU ${perTask(cpu.user + cpu.system)} ms/task (user ${perTask(cpu.user)}, system ${perTask(cpu.system)})${machineText}`,
+      `pass ${pass}: ${streams} streams x ${tasks} tasks, results ${values.results === 'yes' ? `in ${values['results-dir']}` : 'none'}: ${cost.wallMsPerTask.toFixed(3)} ms/task wall, controller CPU ${(cost.userMsPerTask + cost.systemMsPerTask).toFixed(3)} ms/task (user ${cost.userMsPerTask.toFixed(3)}, system ${cost.systemMsPerTask.toFixed(3)})${machineText}`,
     );
   }
   await controller.dispose();

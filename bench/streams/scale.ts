@@ -19,7 +19,7 @@ import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { parseHostsFile } from '../../src/scenario/hosts-file.ts';
 import { createLab, netnsUnavailableReason } from '../../test/helpers/netns.ts';
 import { startSshd } from '../../test/helpers/sshd.ts';
-import { machineBusyMs } from './machine-cpu.ts';
+import { runTrueTasks } from './task-load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -59,31 +59,16 @@ async function run(name: string, hostsText: string, hosts: string[], streams: nu
       controller.execute({ kind: 'open', stream, host: hosts[index % hosts.length] }),
     ),
   );
-  const cpuBefore = process.cpuUsage();
-  const machineBefore = machineBusyMs();
-  const started = performance.now();
-  await Promise.all(
-    names.map(async (stream) => {
-      for (let task = 0; task < tasks; task++) {
-        const [record] = await controller.execute({ kind: 'fg', target: stream, block: 'true' });
-        if (record?.status !== 'passed') throw new Error(`${stream}: ${record?.status}`);
-      }
-    }),
-  );
-  const wallMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  const machine = machineBusyMs();
+  const cost = await runTrueTasks(controller, names, tasks);
   await controller.dispose();
   results.dispose();
-  const total = streams * tasks;
   const row: ScaleRow = {
     name,
-    tasks: total,
-    wallS: wallMs / 1000,
-    msPerTask: wallMs / total,
-    cpuMsPerTask: (cpu.user + cpu.system) / 1000 / total,
-    machineMsPerTask:
-      machine === undefined || machineBefore === undefined ? undefined : (machine - machineBefore) / total,
+    tasks: cost.tasks,
+    wallS: (cost.wallMsPerTask * cost.tasks) / 1000,
+    msPerTask: cost.wallMsPerTask,
+    cpuMsPerTask: cost.userMsPerTask + cost.systemMsPerTask,
+    machineMsPerTask: cost.machineMsPerTask,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
   return row;

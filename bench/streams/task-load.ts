@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import type { Controller } from '../../src/controller/controller.ts';
+
+/**
+ * CPU time the whole machine has spent (every core, every process: sshd's, the hosts' shells, the kernel's),
+ * in ms, from /proc/stat; undefined where there is none. What bounds an aggregate task rate when the hosts
+ * share the controller's machine.
+ */
+export function machineBusyMs(): number | undefined {
+  try {
+    const first = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = first
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    // /proc/stat counts in USER_HZ, 100 a second on Linux.
+    return (user + nice + system + irq + softirq + steal) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a load of tasks cost, per task. */
+export interface LoadCost {
+  tasks: number;
+  wallMsPerTask: number;
+  /** The controller's process: user and system CPU. */
+  userMsPerTask: number;
+  systemMsPerTask: number;
+  /** The whole machine, when /proc/stat says. */
+  machineMsPerTask: number | undefined;
+}
+
+/**
+ * `tasks` `true` tasks on each of `streams` (open already), one after another on a stream and the streams all
+ * at once, as `fg` commands through the controller; a task that does not pass ends the benchmark.
+ */
+export async function runTrueTasks(
+  controller: Controller,
+  streams: string[],
+  tasks: number,
+): Promise<LoadCost> {
+  const cpuBefore = process.cpuUsage();
+  const machineBefore = machineBusyMs();
+  const started = performance.now();
+  await Promise.all(
+    streams.map(async (stream) => {
+      for (let task = 0; task < tasks; task++) {
+        const [record] = await controller.execute({ kind: 'fg', target: stream, block: 'true' });
+        if (record?.status !== 'passed') throw new Error(`${stream}: ${record?.status}`);
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const machine = machineBusyMs();
+  const total = streams.length * tasks;
+  return {
+    tasks: total,
+    wallMsPerTask: wallMs / total,
+    userMsPerTask: cpu.user / 1000 / total,
+    systemMsPerTask: cpu.system / 1000 / total,
+    machineMsPerTask:
+      machine === undefined || machineBefore === undefined ? undefined : (machine - machineBefore) / total,
+  };
+}
