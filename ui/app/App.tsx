@@ -8,7 +8,7 @@ import { PANES } from '../state/model.ts';
 import type { UiState } from '../state/model.ts';
 import type { ConsoleStore } from '../state/store.ts';
 import type { JobView } from '../view/job-view.ts';
-import { Line } from './line.tsx';
+import { caretLine, Line } from './line.tsx';
 import { ProposalLine, ReplayStrip, replayRows } from './prompts.tsx';
 import {
   BarriersPane,
@@ -84,7 +84,7 @@ function CommandLine({ ui }: { ui: UiState }) {
 
 function Below({ ui }: { ui: UiState }) {
   if (ui.lineError)
-    return <Line color="red">{`${' '.repeat(ui.lineError.col)}^ ${ui.lineError.message}`}</Line>;
+    return <Line color="red">{caretLine(ui.lineError.col, ui.lineError.message, ui.cols)}</Line>;
   if (ui.completions.length > 0) return <Line color="yellow">{ui.completions.join('  ')}</Line>;
   return null;
 }

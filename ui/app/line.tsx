@@ -35,6 +35,17 @@ export function cell(text: string | number | undefined, width: number): string {
   return value.length > width ? value.slice(0, Math.max(0, width - 1)) + '~' : value.padEnd(width);
 }
 
+/**
+ * A caret under column `col` and a message after it, within `width` columns: a message too long is cut (marked
+ * `~`) before its trailing ` [CODE]`, so that the code stays on screen (ink would cut the line's end).
+ */
+export function caretLine(col: number, message: string, width: number): string {
+  const text = `${' '.repeat(col)}^ ${message}`;
+  if (text.length <= width) return text;
+  const code = / \[[A-Z_]+\]$/.exec(message)?.[0] ?? '';
+  return text.slice(0, Math.max(0, width - code.length - 1)) + '~' + code;
+}
+
 /** A rule across `width` columns with a title: exactly as wide, so that ink does not cut it (with an `…`). */
 export function rule(title: string, width: number): string {
   return `-- ${title} `.padEnd(width, '-').slice(0, width);
