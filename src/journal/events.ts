@@ -74,7 +74,14 @@ export type JournalEventBody =
     }
   | { kind: 'input'; stream: string; bytes: number; secret?: boolean; data?: string }
   | { kind: 'resize'; stream: string; cols: number; rows: number }
-  | { kind: 'stream-state'; stream: string; host: string; state: StreamState; cause?: string; code?: ErrorCode }
+  | {
+      kind: 'stream-state';
+      stream: string;
+      host: string;
+      state: StreamState;
+      cause?: string;
+      code?: ErrorCode;
+    }
   | {
       kind: 'task-queued';
       stream: string;

@@ -5,13 +5,16 @@ import type { JournalEvent, JournalHeader } from './events.ts';
 import type { Disposable, Journal } from './journal.ts';
 
 /**
- * Appends a journal to a file: the header line, then one JSON line per event, each written to the kernel
- * before `write` returns, so a crash of the process loses nothing already emitted.
+ * Appends a journal to a file: the header line, then one JSON line per event, written to the kernel before
+ * `write` returns, so a crash of the process loses nothing already emitted; or gathered by `append` and
+ * written together by the next `flush`, `write` or `dispose`.
  */
 export class JournalWriter implements Disposable {
   readonly path: string;
   private fd: number | undefined;
   private subscription: Disposable | undefined;
+  /** Lines appended and not written yet. */
+  private gathered = '';
 
   constructor(path: string, header: JournalHeader) {
     this.path = path;
@@ -26,11 +29,35 @@ export class JournalWriter implements Disposable {
         { cause: error },
       );
     }
-    this.line(header);
+    this.gathered = JSON.stringify(header) + '\n';
+    this.flush();
   }
 
   write(event: JournalEvent): void {
-    this.line(event);
+    this.append(event);
+    this.flush();
+  }
+
+  /** Gather an event's line, for the next flush. */
+  append(event: JournalEvent): void {
+    if (this.fd !== undefined) this.gathered += JSON.stringify(event) + '\n';
+  }
+
+  /** Write the lines gathered, with one write. */
+  flush(): void {
+    if (this.fd === undefined || this.gathered === '') return;
+    const text = this.gathered;
+    this.gathered = '';
+    try {
+      writeSync(this.fd, text);
+    } catch (error) {
+      throw new BatonError(
+        'JOURNAL_WRITE_FAILED',
+        `cannot append to journal ${this.path}`,
+        { file: this.path },
+        { cause: error },
+      );
+    }
   }
 
   /** Write every event of a live journal from now on. */
@@ -46,25 +73,15 @@ export class JournalWriter implements Disposable {
     this.subscription = undefined;
     if (this.fd === undefined) return;
     const fd = this.fd;
-    this.fd = undefined;
     try {
-      fsyncSync(fd);
+      this.flush();
     } finally {
-      closeSync(fd);
-    }
-  }
-
-  private line(record: object): void {
-    if (this.fd === undefined) return;
-    try {
-      writeSync(this.fd, JSON.stringify(record) + '\n');
-    } catch (error) {
-      throw new BatonError(
-        'JOURNAL_WRITE_FAILED',
-        `cannot append to journal ${this.path}`,
-        { file: this.path },
-        { cause: error },
-      );
+      this.fd = undefined;
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     }
   }
 }

@@ -21,17 +21,19 @@ export interface ResultsFolderOptions {
   maxOpenFiles?: number;
 }
 
-/** Events whose files must be on disk when `emit` returns: a finished task's folder, a variant's, the job's end. */
+/** Events that must be on disk when `emit` returns: a finished task's folder, a variant's, the job's end. */
 const WRITTEN_AT_ONCE: ReadonlySet<JournalEvent['kind']> = new Set(['task-end', 'variant-start', 'job-end']);
 
 const PRIVATE = { mode: 0o600 } as const;
 
 /**
- * The results folder of one job (DESIGN.md), written from the journal as events arrive. `journal.jsonl` has
- * every event before `emit` returns, so a controller killed at any moment leaves everything it had received on
- * disk. The files derived from it follow within the same turn of the event loop, and at once for the events
- * that finish something: when a task's `task-end` has been emitted (so when its record resolves), its folder
- * is complete. Making a task's folder and files thus overlaps with the task's run instead of delaying it.
+ * The results folder of one job (DESIGN.md), written from the journal as events arrive. `journal.jsonl` gets
+ * the events of a turn of the event loop with one write at the turn's end (before any I/O of the next turn,
+ * so before anything the controller received next), then the files derived from them; an event that finishes
+ * something is written at once with everything before it: when a task's `task-end` has been emitted (so when
+ * its record resolves), the journal has it and its folder is complete. A controller killed at any moment thus
+ * loses at most the events of the turn it was in, and making a task's folder overlaps with the task's run
+ * instead of delaying it.
  *
  * A queued task holds no descriptor, and the task files hold at most `maxOpenFiles`. A file that cannot be
  * written does not keep the others from being written: its failure is journalled (`JOURNAL_WRITE_FAILED`, once
@@ -45,7 +47,7 @@ export class ResultsFolder implements Disposable {
   private readonly taskFiles: TaskFiles;
   private readonly spill: OutputSpill;
   private variantDir: string;
-  /** Events in the journal file whose other files are still to be written, in order. */
+  /** Events whose files (the journal's line included) are still to be written, in order. */
   private readonly pending: JournalEvent[] = [];
   /** job.log's lines of the flush under way, written with one write at its end. */
   private jobLogLines = '';
@@ -107,9 +109,14 @@ export class ResultsFolder implements Disposable {
     }
   }
 
-  /** Write what the journal file has and the other files do not have yet. */
+  /** Write the journal's lines gathered, then what they bring to the other files. */
   flush(): void {
     this.flushScheduled = false;
+    try {
+      this.journalWriter.flush();
+    } catch (error) {
+      this.fail(error);
+    }
     for (const event of this.pending.splice(0)) {
       if (event.kind !== 'output') this.jobLogLines += formatEvent(event) + '\n';
       try {
@@ -132,7 +139,11 @@ export class ResultsFolder implements Disposable {
     try {
       this.flush();
     } finally {
-      this.taskFiles.dispose();
+      try {
+        this.taskFiles.dispose();
+      } catch (error) {
+        this.fail(error);
+      }
       closeSync(this.jobLog);
       this.journalWriter.dispose();
     }
@@ -142,11 +153,7 @@ export class ResultsFolder implements Disposable {
     if (event.kind === 'variant-start') this.variantFailure = undefined;
     if (event.kind === 'task-queued')
       this.spill.queued(event.task, this.taskDir(event.stream, event.index, event.block));
-    try {
-      this.journalWriter.write(this.spill.journalForm(event));
-    } catch (error) {
-      this.fail(error);
-    }
+    this.journalWriter.append(this.spill.journalForm(event));
     this.pending.push(event);
     if (WRITTEN_AT_ONCE.has(event.kind)) this.flush();
     else if (!this.flushScheduled) {

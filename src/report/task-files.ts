@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EventOf } from '../journal/events.ts';
 import { decodeOutput } from '../stream/output.ts';
@@ -22,24 +22,24 @@ export interface TaskResultFile {
   t: { queued: number; started: number | null; ended: number };
 }
 
-/** A task between its queueing and its end: what result.json needs, and no open file. */
+/** A task between its queueing and its end: what result.json and debug.log need, and no open file. */
 interface KnownTask {
   dir: string;
   queued: EventOf<'task-queued'>;
-  startedT: number | null;
-  /** debug.log's `started` line, written with the task's last line (one open of debug.log less per task). */
-  startLine: string;
+  started: EventOf<'task-start'> | undefined;
 }
 
 const PRIVATE = { mode: 0o600 } as const;
 const OUTPUT_FILES = ['stdout', 'stderr'] as const;
 
 /**
- * The folders of a job's tasks (`result.json`, `stdout`, `stderr`, `debug.log`, `data/`), written from their
- * journal events. A queued task holds no descriptor: its folder and empty files are made and closed at once,
- * and its output files are appended to through one bounded set of open files while it runs. debug.log gets its
- * `queued` line at once and its `started` line with the last one (the journal and job.log have it meanwhile). Any method may throw the
- * file system's error; a task whose folder could not be made still tries (and fails) its result.json.
+ * The folders of a job's tasks (`stdout`, `stderr`, then `debug.log` and `result.json`), written from their
+ * journal events. A queued task holds no descriptor: its folder and empty output files are made and closed at
+ * once, and its output files are appended to through one bounded set of open files while it runs. debug.log is
+ * written whole when the task ends (its lines are in job.log and the journal meanwhile), and `data/` is made
+ * only by the fetch of a task that left data: on a slow file system each file made costs more than the rest of
+ * a short task. Any method may throw the file system's error; a task whose folder could not be made still tries
+ * (and fails) its result.json.
  */
 export class TaskFiles {
   private readonly tasks = new Map<string, KnownTask>();
@@ -56,18 +56,14 @@ export class TaskFiles {
   }
 
   queue(dir: string, event: EventOf<'task-queued'>): void {
-    this.tasks.set(event.task, { dir, queued: event, startedT: null, startLine: '' });
+    this.tasks.set(event.task, { dir, queued: event, started: undefined });
     this.makeFolder(dir);
-    makeFolderOnce(join(dir, 'data'));
-    appendFileSync(join(dir, 'debug.log'), formatEvent(event) + '\n', PRIVATE);
-    for (const name of ['stdout', 'stderr']) writeFileSync(join(dir, name), '', { ...PRIVATE, flag: 'a' });
+    for (const name of OUTPUT_FILES) writeFileSync(join(dir, name), '', { ...PRIVATE, flag: 'a' });
   }
 
   start(event: EventOf<'task-start'>): void {
     const task = this.tasks.get(event.task);
-    if (!task) return;
-    task.startedT = event.t;
-    task.startLine = formatEvent(event) + '\n';
+    if (task) task.started = event;
   }
 
   output(event: EventOf<'output'>): void {
@@ -75,26 +71,37 @@ export class TaskFiles {
     if (task) this.files.append(join(task.dir, event.fd), decodeOutput(event));
   }
 
-  /** The last line of debug.log and result.json; the task's files are closed whatever happens. */
+  /** result.json, then debug.log; the task's files are closed whatever happens. */
   end(event: EventOf<'task-end'>): void {
     const task = this.tasks.get(event.task);
     if (!task) return;
     this.tasks.delete(event.task);
     try {
-      appendFileSync(join(task.dir, 'debug.log'), task.startLine + formatEvent(event) + '\n', PRIVATE);
       writeFileSync(
         join(task.dir, 'result.json'),
         JSON.stringify(resultFile(task, event), null, 2) + '\n',
         PRIVATE,
       );
+      writeDebugLog(task, event);
     } finally {
       for (const name of OUTPUT_FILES) this.files.close(join(task.dir, name));
     }
   }
 
+  /** Close every file; a task that did not end gets the debug.log of what it did (each tried, the first failure thrown). */
   dispose(): void {
     this.files.closeAll();
+    const unfinished = [...this.tasks.values()];
     this.tasks.clear();
+    const failures: unknown[] = [];
+    for (const task of unfinished) {
+      try {
+        writeDebugLog(task);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0] as Error;
   }
 
   /** A task folder, made with one mkdir once its stream's folder is known to exist. */
@@ -106,6 +113,11 @@ export class TaskFiles {
     }
     makeFolderOnce(dir);
   }
+}
+
+function writeDebugLog(task: KnownTask, end?: EventOf<'task-end'>): void {
+  const lines = [task.queued, task.started, end].map((event) => (event ? formatEvent(event) + '\n' : ''));
+  writeFileSync(join(task.dir, 'debug.log'), lines.join(''), PRIVATE);
 }
 
 function resultFile(task: KnownTask, event: EventOf<'task-end'>): TaskResultFile {
@@ -121,7 +133,7 @@ function resultFile(task: KnownTask, event: EventOf<'task-end'>): TaskResultFile
     durationMs: event.durationMs,
     ...(event.code ? { code: event.code } : {}),
     ...(event.message ? { message: event.message } : {}),
-    t: { queued: task.queued.t, started: task.startedT, ended: event.t },
+    t: { queued: task.queued.t, started: task.started?.t ?? null, ended: event.t },
   };
 }
 

@@ -39,16 +39,26 @@ function setup() {
 const journalLines = (results: ResultsFolder) =>
   readFileSync(join(results.root, 'journal.jsonl'), 'utf8').trim().split('\n');
 
-test('the journal file has an event when emit returns; the task folder follows within the turn, whole at task-end', async (t) => {
+test('the journal file has the events of a turn at its end, then the task folder; a task-end is written at once, its folder whole', async (t) => {
   const { journal, results, taskDir, queue, end } = setup();
   t.teardown(() => results.dispose());
   queue();
-  t.regex(journalLines(results).at(-1) ?? '', /"kind":"task-queued"/);
+  t.is(journalLines(results).length, 1, 'the header only, within the turn');
   await waitFor(() => existsSync(join(taskDir, 'stdout')), { what: 'the queued task folder' });
-  for (const name of ['debug.log', 'stdout', 'stderr', 'data']) t.true(existsSync(join(taskDir, name)), name);
+  t.regex(journalLines(results).at(-1) ?? '', /"kind":"task-queued"/);
+  for (const name of ['stdout', 'stderr']) t.true(existsSync(join(taskDir, name)), name);
+  for (const name of ['debug.log', 'data'])
+    t.false(existsSync(join(taskDir, name)), `${name}: at its end, if any`);
   journal.emit({ kind: 'task-start', stream: 'server', task: 'server/01', block: 'greet' });
   journal.emit({ kind: 'output', stream: 'server', task: 'server/01', fd: 'stdout', data: 'hello\n' });
   end();
+  t.deepEqual(
+    journalLines(results)
+      .slice(-3)
+      .map((line) => (JSON.parse(line) as JournalEvent).kind),
+    ['task-start', 'output', 'task-end'],
+    'the events before task-end and task-end, when emit returns',
+  );
   t.is(
     readFileSync(join(taskDir, 'stdout'), 'utf8'),
     'hello\n',
@@ -65,11 +75,11 @@ test('the journal file has an event when emit returns; the task folder follows w
   );
 });
 
-test('dispose writes what is still pending', (t) => {
+test('dispose writes what is still pending, and the debug.log of a task that did not end', (t) => {
   const { results, taskDir, queue } = setup();
   queue();
   results.dispose();
-  t.true(existsSync(join(taskDir, 'debug.log')));
+  t.regex(readFileSync(join(taskDir, 'debug.log'), 'utf8'), /^ *[\d.]+s task server\/01 queued: greet\n$/);
   t.regex(readFileSync(join(results.root, 'job.log'), 'utf8'), /task server\/01 queued/);
 });
 
