@@ -29,7 +29,7 @@ export interface TaskRecord {
   message?: string;
   /** The last lines of a failed task's stderr (its stdout when stderr was empty). */
   tail?: string[];
-  /** Where the results folder keeps this task's files, when one is written. */
+  /** Where the results folder keeps this task's files, when one is written (`data` exists if the task left data). */
   paths?: { dir: string; stdout: string; stderr: string; data: string };
 }
 
