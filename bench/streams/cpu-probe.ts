@@ -1,10 +1,10 @@
 /**
  * `node --import=tsx bench/streams/cpu-probe.ts [--streams N] [--tasks N] [--passes N] [--results yes|no]
- * [--results-dir DIR]`: the controller's CPU per `true` task on N ssh streams of one stock sshd, pass after pass
+ * [--results-dir DIR] [--mode fg|bg]`: the controller's CPU per `true` task on N ssh streams of one stock sshd, pass after pass
  * on the same streams (the first pass pays the JIT's warm-up), with or without a results folder (in DIR: a
  * tmpfs such as /dev/shm shows the folder's cost without the file system's), beside the whole machine's CPU
  * per task (sshd, shells, kernel: what bounds the aggregate rate). For profiling (`--cpu-prof`) the
- * controller's share of a task.
+ * controller's share of a task. `--mode bg` queues each stream's tasks at once and waits for them (see LoadMode).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     passes: { type: 'string', default: '1' },
     results: { type: 'string', default: 'yes' },
     'results-dir': { type: 'string', default: tmpdir() },
+    mode: { type: 'string', default: 'fg' },
   },
 });
 const streams = Number(values.streams);
@@ -42,7 +43,7 @@ try {
   const names = Array.from({ length: streams }, (_, index) => `s${index}`);
   await Promise.all(names.map((stream) => controller.execute({ kind: 'open', stream, host: 'one' })));
   for (let pass = 1; pass <= Number(values.passes); pass++) {
-    const cost = await runTrueTasks(controller, names, tasks);
+    const cost = await runTrueTasks(controller, names, tasks, values.mode === 'bg' ? 'bg' : 'fg');
     const machineText =
       cost.machineMsPerTask === undefined
         ? ''

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Controller } from '../../src/controller/controller.ts';
+import type { TaskRecord } from '../../src/stream/task.ts';
 
 /**
  * CPU time the whole machine has spent (every core, every process: sshd's, the hosts' shells, the kernel's),
@@ -33,23 +34,43 @@ export interface LoadCost {
 }
 
 /**
+ * How tasks are given to the controller: `fg`, a command per task waited for before the next (what a console
+ * user or a session script does); `bg`, every task of a stream queued by a command of its own, then one `wait`
+ * (what a scenario queueing work does).
+ */
+export type LoadMode = 'fg' | 'bg';
+
+/**
  * `tasks` `true` tasks on each of `streams` (open already), one after another on a stream and the streams all
- * at once, as `fg` commands through the controller; a task that does not pass ends the benchmark.
+ * at once, through the controller's commands; a task that does not pass ends the benchmark.
  */
 export async function runTrueTasks(
   controller: Controller,
   streams: string[],
   tasks: number,
+  mode: LoadMode = 'fg',
 ): Promise<LoadCost> {
   const cpuBefore = process.cpuUsage();
   const machineBefore = machineBusyMs();
   const started = performance.now();
+  const passed = (stream: string, records: { status: string }[]) => {
+    const failed = records.find((record) => record.status !== 'passed');
+    if (failed || records.length === 0) throw new Error(`${stream}: ${failed?.status ?? 'no task'}`);
+  };
   await Promise.all(
     streams.map(async (stream) => {
-      for (let task = 0; task < tasks; task++) {
-        const [record] = await controller.execute({ kind: 'fg', target: stream, block: 'true' });
-        if (record?.status !== 'passed') throw new Error(`${stream}: ${record?.status}`);
+      if (mode === 'bg') {
+        const queued: Promise<TaskRecord>[] = [];
+        for (let task = 0; task < tasks; task++) {
+          const handles = await controller.execute({ kind: 'bg', target: stream, block: 'true' });
+          queued.push(...handles.map((handle) => handle.done));
+        }
+        await controller.execute({ kind: 'wait', target: stream });
+        passed(stream, await Promise.all(queued));
+        return;
       }
+      for (let task = 0; task < tasks; task++)
+        passed(stream, await controller.execute({ kind: 'fg', target: stream, block: 'true' }));
     }),
   );
   const wallMs = performance.now() - started;

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { JournalEvent } from '../journal/events.ts';
 
 /** How many bytes of each task's stdout and of its stderr `journal.jsonl` keeps inline. @default 64 KiB */
@@ -20,9 +20,12 @@ export class OutputSpill {
     this.inlineBytes = inlineBytes;
   }
 
-  /** Learn a task's folder when it is queued (`taskDir` gives its absolute path). */
+  /** Learn a task's folder when it is queued (`taskDir` gives its path, below the root). */
   queued(task: string, dir: string): void {
-    this.folders.set(task, relative(this.root, dir));
+    const below = dir.startsWith(this.root + sep)
+      ? dir.slice(this.root.length + 1)
+      : relative(this.root, dir);
+    this.folders.set(task, below);
   }
 
   /** The form of `event` for the journal file. */

@@ -49,6 +49,8 @@ export class ResultsFolder implements Disposable {
   private variantDir: string;
   /** Events whose files (the journal's line included) are still to be written, in order. */
   private readonly pending: JournalEvent[] = [];
+  /** The folders of the tasks among them that are queued, by task id. */
+  private readonly queuedDirs = new Map<string, string>();
   /** job.log's lines of the flush under way, written with one write at its end. */
   private jobLogLines = '';
   private flushScheduled = false;
@@ -118,9 +120,10 @@ export class ResultsFolder implements Disposable {
       this.fail(error);
     }
     for (const event of this.pending.splice(0)) {
-      if (event.kind !== 'output') this.jobLogLines += formatEvent(event) + '\n';
+      const line = event.kind === 'output' ? '' : formatEvent(event) + '\n';
+      this.jobLogLines += line;
       try {
-        this.apply(event);
+        this.apply(event, line);
       } catch (error) {
         this.fail(error);
       }
@@ -151,8 +154,11 @@ export class ResultsFolder implements Disposable {
 
   private record(event: JournalEvent): void {
     if (event.kind === 'variant-start') this.variantFailure = undefined;
-    if (event.kind === 'task-queued')
-      this.spill.queued(event.task, this.taskDir(event.stream, event.index, event.block));
+    if (event.kind === 'task-queued') {
+      const dir = this.taskDir(event.stream, event.index, event.block);
+      this.spill.queued(event.task, dir);
+      this.queuedDirs.set(event.task, dir);
+    }
     this.journalWriter.append(this.spill.journalForm(event));
     this.pending.push(event);
     if (WRITTEN_AT_ONCE.has(event.kind)) this.flush();
@@ -177,22 +183,26 @@ export class ResultsFolder implements Disposable {
     this.journal.emit({ kind: 'log', level: 'error', code: failure.code, message: failure.message });
   }
 
-  private apply(event: JournalEvent): void {
+  /** Write what an event brings to the files other than the journal; `line` is its job.log line. */
+  private apply(event: JournalEvent, line: string): void {
     switch (event.kind) {
       case 'variant-start':
         this.startVariant(event);
         break;
-      case 'task-queued':
-        this.taskFiles.queue(this.taskDir(event.stream, event.index, event.block), event);
+      case 'task-queued': {
+        const dir = this.queuedDirs.get(event.task) ?? this.taskDir(event.stream, event.index, event.block);
+        this.queuedDirs.delete(event.task);
+        this.taskFiles.queue(dir, event, line);
         break;
+      }
       case 'task-start':
-        this.taskFiles.start(event);
+        this.taskFiles.start(event, line);
         break;
       case 'output':
         this.taskFiles.output(event);
         break;
       case 'task-end':
-        this.taskFiles.end(event);
+        this.taskFiles.end(event, line);
         break;
       default:
         break;

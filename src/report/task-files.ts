@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { EventOf } from '../journal/events.ts';
 import { decodeOutput } from '../stream/output.ts';
-import { formatEvent } from './format.ts';
 import { OpenFiles } from './open-files.ts';
 
 /** What a task folder's result.json holds: everything the journal says about the task. */
@@ -26,7 +25,9 @@ export interface TaskResultFile {
 interface KnownTask {
   dir: string;
   queued: EventOf<'task-queued'>;
-  started: EventOf<'task-start'> | undefined;
+  startedT: number | null;
+  /** debug.log's lines so far: the task's lines of job.log. */
+  lines: string;
 }
 
 const PRIVATE = { mode: 0o600 } as const;
@@ -55,36 +56,39 @@ export class TaskFiles {
     return this.files.size;
   }
 
-  queue(dir: string, event: EventOf<'task-queued'>): void {
-    this.tasks.set(event.task, { dir, queued: event, started: undefined });
+  /** `line` is the event's line of job.log, and so of debug.log, as the following methods' lines are. */
+  queue(dir: string, event: EventOf<'task-queued'>, line: string): void {
+    this.tasks.set(event.task, { dir, queued: event, startedT: null, lines: line });
     this.makeFolder(dir);
-    for (const name of OUTPUT_FILES) writeFileSync(join(dir, name), '', { ...PRIVATE, flag: 'a' });
+    for (const name of OUTPUT_FILES) closeSync(openSync(`${dir}/${name}`, 'a', PRIVATE.mode));
   }
 
-  start(event: EventOf<'task-start'>): void {
+  start(event: EventOf<'task-start'>, line: string): void {
     const task = this.tasks.get(event.task);
-    if (task) task.started = event;
+    if (!task) return;
+    task.startedT = event.t;
+    task.lines += line;
   }
 
   output(event: EventOf<'output'>): void {
     const task = this.tasks.get(event.task);
-    if (task) this.files.append(join(task.dir, event.fd), decodeOutput(event));
+    if (task) this.files.append(`${task.dir}/${event.fd}`, decodeOutput(event));
   }
 
   /** result.json, then debug.log; the task's files are closed whatever happens. */
-  end(event: EventOf<'task-end'>): void {
+  end(event: EventOf<'task-end'>, line: string): void {
     const task = this.tasks.get(event.task);
     if (!task) return;
     this.tasks.delete(event.task);
     try {
       writeFileSync(
-        join(task.dir, 'result.json'),
+        `${task.dir}/result.json`,
         JSON.stringify(resultFile(task, event), null, 2) + '\n',
         PRIVATE,
       );
-      writeDebugLog(task, event);
+      writeFileSync(`${task.dir}/debug.log`, task.lines + line, PRIVATE);
     } finally {
-      for (const name of OUTPUT_FILES) this.files.close(join(task.dir, name));
+      for (const name of OUTPUT_FILES) this.files.close(`${task.dir}/${name}`);
     }
   }
 
@@ -96,7 +100,7 @@ export class TaskFiles {
     const failures: unknown[] = [];
     for (const task of unfinished) {
       try {
-        writeDebugLog(task);
+        writeFileSync(`${task.dir}/debug.log`, task.lines, PRIVATE);
       } catch (error) {
         failures.push(error);
       }
@@ -115,11 +119,6 @@ export class TaskFiles {
   }
 }
 
-function writeDebugLog(task: KnownTask, end?: EventOf<'task-end'>): void {
-  const lines = [task.queued, task.started, end].map((event) => (event ? formatEvent(event) + '\n' : ''));
-  writeFileSync(join(task.dir, 'debug.log'), lines.join(''), PRIVATE);
-}
-
 function resultFile(task: KnownTask, event: EventOf<'task-end'>): TaskResultFile {
   return {
     task: event.task,
@@ -133,7 +132,7 @@ function resultFile(task: KnownTask, event: EventOf<'task-end'>): TaskResultFile
     durationMs: event.durationMs,
     ...(event.code ? { code: event.code } : {}),
     ...(event.message ? { message: event.message } : {}),
-    t: { queued: task.queued.t, started: task.started?.t ?? null, ended: event.t },
+    t: { queued: task.queued.t, started: task.startedT, ended: event.t },
   };
 }
 
