@@ -163,24 +163,28 @@ export function commandLine(
   }
   // A plain shell's session adds the shared environment when it writes the line (shared-env.ts).
   const enter = request.cwd === undefined ? '' : `cd ${oneLineQuote(request.cwd)} && `;
-  const probe = request.probe === undefined ? '' : `trap ${oneLineQuote(probeTrap(request.probe))} EXIT; `;
+  const probe = request.probe === undefined ? undefined : probeSetup(request.probe);
   // The command never holds the update descriptor: a process it leaves running would keep the turn open.
   const input = readsInput ? '' : ` ${INPUT_FD}<&-`;
-  return `${seq} ${probe}${exportLine(request.env, oneLineQuote)}${enter}eval ${oneLineQuote(request.command)} ${ENV_FD}>&-${input}\n`;
+  const env = exportLine(request.env, probe ? (value) => underProbeBase(probe.base, value) : oneLineQuote);
+  return `${seq} ${probe?.text ?? ''}${env}${enter}eval ${oneLineQuote(request.command)} ${ENV_FD}>&-${input}\n`;
 }
 
 /** The function the exit trap of a probed command calls, defined once by the plain shell's start-up line. */
 const PROBE_FUNCTION = '__baton_probe';
 
+/** The variable holding the folder a probed command's paths are under (its line sets it). */
+const PROBE_BASE = '__baton_d';
+
 /**
- * `__baton_probe BASE NAME...`: with shell builtins only (no fork), a bit per `BASE/NAME` that is a file or a
+ * `__baton_probe NAME...`: with shell builtins only (no fork), a bit per `$__baton_d/NAME` that is a file or a
  * folder with something in it, printed as a `probe` marker before the loop prints the status. Run from an exit
  * trap, which keeps the command's exit status and runs after `exit N` in the command too.
  */
 function probeFunction(prefix: string): string {
   return (
-    `${PROBE_FUNCTION}() { __baton_d=$1; shift; __baton_r=0; __baton_b=1; for __baton_p in "$@"; do ` +
-    '__baton_p=$__baton_d$__baton_p; ' +
+    `${PROBE_FUNCTION}() { __baton_r=0; __baton_b=1; for __baton_p in "$@"; do ` +
+    `__baton_p=$${PROBE_BASE}$__baton_p; ` +
     'if [ -f "$__baton_p" ]; then __baton_r=$((__baton_r | __baton_b)); ' +
     'elif [ -d "$__baton_p" ]; then for __baton_f in "$__baton_p"/* "$__baton_p"/.[!.]* "$__baton_p"/..?*; do ' +
     'if [ -e "$__baton_f" ] || [ -L "$__baton_f" ]; then __baton_r=$((__baton_r | __baton_b)); break; fi; done; fi; ' +
@@ -188,18 +192,32 @@ function probeFunction(prefix: string): string {
   );
 }
 
+/** Text the shell reads as one word, quoted only when it must be: most paths then travel as they are. */
+function shellWord(text: string): string {
+  return /^[\w./,:@%+=-]+$/.test(text) ? text : oneLineQuote(text);
+}
+
 /**
- * The exit trap of a probed command: the paths as their longest common folder and the names below it, so
- * that the line the subshell reads (a byte at a time: `read` cannot read ahead on a pipe) stays short.
+ * The start of a probed command's line: the paths' longest common folder in PROBE_BASE and an exit trap
+ * naming what is below it. Every byte of a line costs the subshell a system call (`read` cannot read ahead on
+ * a pipe), so the folder is written once and the environment's paths under it refer to it (underProbeBase).
  */
-function probeTrap(paths: readonly string[]): string {
+function probeSetup(paths: readonly string[]): { base: string; text: string } {
   let base = paths[0] ?? '';
   for (const path of paths) {
     while (!path.startsWith(base)) base = base.slice(0, -1);
   }
   base = base.slice(0, base.lastIndexOf('/') + 1);
-  const names = paths.map((path) => shellQuote(path.slice(base.length))).join(' ');
-  return `${PROBE_FUNCTION} ${shellQuote(base)} ${names}`;
+  const names = paths.map((path) => shellWord(path.slice(base.length))).join(' ');
+  const trap = `trap ${shellWord(`${PROBE_FUNCTION} ${names}`)} EXIT; `;
+  return { base, text: `${PROBE_BASE}=${shellWord(base)}; ${trap}` };
+}
+
+/** `value` as a shell word, written relative to the probed folder when it is under it. */
+function underProbeBase(base: string, value: string): string {
+  if (base === '' || !value.startsWith(base)) return oneLineQuote(value);
+  const rest = value.slice(base.length);
+  return `"$${PROBE_BASE}"${rest === '' ? '' : shellWord(rest)}`;
 }
 
 /**

@@ -179,6 +179,20 @@ export function transportContract(
     t.is(plain.present, undefined, 'no probe asked, none answered');
   });
 
+  test(`${name}: a probed command's paths and environment keep names that need quoting`, async (t) => {
+    const transport = await open(t);
+    const work = await transport.makeTempDir('baton-probe-');
+    const odd = `${work}/it's a "dir"`;
+    const paths = [odd, `${work}/plain`, `${work}/line\nbreak`];
+    const env = { IN: `${odd}/x y`, BASE: `${work}/`, OUT: `/elsewhere/it's` };
+    const result = await run(transport, `mkdir -p "$IN" && printf '%s|%s|%s' "$IN" "$BASE" "$OUT"`, {
+      env,
+      probe: paths,
+    });
+    t.is(result.stdout, `${env.IN}|${env.BASE}|${env.OUT}`);
+    if (probes) t.deepEqual(result.present, [true, false, false]);
+  });
+
   test(`${name}: states, and commands after close are refused`, async (t) => {
     const transport = await open(t);
     const states: TransportState[] = [];

@@ -21,7 +21,7 @@ export interface Running {
 export function start(
   transport: Transport,
   command: string,
-  extra: Partial<Pick<ExecRequest, 'env' | 'cwd'>> = {},
+  extra: Partial<Pick<ExecRequest, 'env' | 'cwd' | 'probe'>> = {},
 ): Running {
   const output: Captured = {
     stdout: '',
@@ -52,7 +52,7 @@ export function start(
 export function run(
   transport: Transport,
   command: string,
-  extra: Partial<Pick<ExecRequest, 'env' | 'cwd'>> = {},
+  extra: Partial<Pick<ExecRequest, 'env' | 'cwd' | 'probe'>> = {},
 ): Promise<Captured & ExecResult> {
   return start(transport, command, extra).done;
 }
