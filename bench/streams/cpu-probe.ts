@@ -1,10 +1,11 @@
 /**
  * `node --import=tsx bench/streams/cpu-probe.ts [--streams N] [--tasks N] [--passes N] [--results yes|no]
- * [--results-dir DIR] [--mode fg|bg]`: the controller's CPU per `true` task on N ssh streams of one stock sshd, pass after pass
+ * [--results-dir DIR] [--mode fg|bg] [--by-process]`: the controller's CPU per `true` task on N ssh streams of one stock sshd, pass after pass
  * on the same streams (the first pass pays the JIT's warm-up), with or without a results folder (in DIR: a
  * tmpfs such as /dev/shm shows the folder's cost without the file system's), beside the whole machine's CPU
  * per task (sshd, shells, kernel: what bounds the aggregate rate). For profiling (`--cpu-prof`) the
  * controller's share of a task. `--mode bg` queues each stream's tasks at once and waits for them (see LoadMode).
+ * `--by-process` adds where the machine's CPU went, by command (the hosts' shells, sshd, the controller).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     results: { type: 'string', default: 'yes' },
     'results-dir': { type: 'string', default: tmpdir() },
     mode: { type: 'string', default: 'fg' },
+    'by-process': { type: 'boolean', default: false },
   },
 });
 const streams = Number(values.streams);
@@ -51,6 +53,11 @@ try {
     console.log(
       `pass ${pass}: ${streams} streams x ${tasks} tasks, results ${values.results === 'yes' ? `in ${values['results-dir']}` : 'none'}: ${cost.wallMsPerTask.toFixed(3)} ms/task wall, controller CPU ${(cost.userMsPerTask + cost.systemMsPerTask).toFixed(3)} ms/task (user ${cost.userMsPerTask.toFixed(3)}, system ${cost.systemMsPerTask.toFixed(3)})${machineText}`,
     );
+    if (values['by-process']) {
+      const shown = cost.byCommand.filter(({ msPerTask }) => msPerTask >= 0.005);
+      for (const { command, msPerTask } of shown)
+        console.log(`  ${msPerTask.toFixed(3)} ms/task  ${command}`);
+    }
   }
   await controller.dispose();
   results?.dispose();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Controller } from '../../src/controller/controller.ts';
 import type { TaskRecord } from '../../src/stream/task.ts';
 
@@ -22,6 +22,37 @@ export function machineBusyMs(): number | undefined {
   }
 }
 
+/**
+ * CPU time in ms of each process alive now, by pid: its own and that of the children it has reaped (a shell's
+ * forked subshells), with its command name; empty where /proc is missing.
+ */
+export function processCpuMs(): Map<number, { command: string; ms: number }> {
+  const processes = new Map<number, { command: string; ms: number }>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return processes;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      // After the name: state, ppid... utime, stime, cutime, cstime are fields 12 to 15 of what follows.
+      const [utime = 0, stime = 0, cutime = 0, cstime = 0] = stat
+        .slice(close + 2)
+        .split(' ')
+        .slice(11, 15)
+        .map(Number);
+      const ms = (utime + stime + cutime + cstime) * 10;
+      processes.set(Number(pid), { command: stat.slice(stat.indexOf('(') + 1, close), ms });
+    } catch {
+      continue;
+    }
+  }
+  return processes;
+}
+
 /** What a load of tasks cost, per task. */
 export interface LoadCost {
   tasks: number;
@@ -31,6 +62,11 @@ export interface LoadCost {
   systemMsPerTask: number;
   /** The whole machine, when /proc/stat says. */
   machineMsPerTask: number | undefined;
+  /**
+   * The CPU per task of the processes alive at the end, summed by command name (this process as `controller`),
+   * largest first; a process that ended during the load is missing.
+   */
+  byCommand: { command: string; msPerTask: number }[];
 }
 
 /**
@@ -52,6 +88,7 @@ export async function runTrueTasks(
 ): Promise<LoadCost> {
   const cpuBefore = process.cpuUsage();
   const machineBefore = machineBusyMs();
+  const processesBefore = processCpuMs();
   const started = performance.now();
   const passed = (stream: string, records: { status: string }[]) => {
     const failed = records.find((record) => record.status !== 'passed');
@@ -77,6 +114,12 @@ export async function runTrueTasks(
   const cpu = process.cpuUsage(cpuBefore);
   const machine = machineBusyMs();
   const total = streams.length * tasks;
+  const byCommand = new Map<string, number>();
+  for (const [pid, { command, ms }] of processCpuMs()) {
+    const spent = ms - (processesBefore.get(pid)?.ms ?? 0);
+    const name = pid === process.pid ? 'controller' : command;
+    if (spent > 0) byCommand.set(name, (byCommand.get(name) ?? 0) + spent);
+  }
   return {
     tasks: total,
     wallMsPerTask: wallMs / total,
@@ -84,5 +127,8 @@ export async function runTrueTasks(
     systemMsPerTask: cpu.system / 1000 / total,
     machineMsPerTask:
       machine === undefined || machineBefore === undefined ? undefined : (machine - machineBefore) / total,
+    byCommand: [...byCommand]
+      .map(([command, ms]) => ({ command, msPerTask: ms / total }))
+      .sort((a, b) => b.msPerTask - a.msPerTask),
   };
 }
