@@ -7,8 +7,9 @@
 /**
  * `start` opens a command's output and carries a pid (its process group on a terminal, the shell's for
  * command 0); `runs` says which turn of a plain shell's loop runs the command; `probe` carries a bit per probed
- * path that exists with content (printed by the command's exit trap); `status` ends stdout with the exit
- * status and `end` ends stderr, both numbered by turn in a plain shell and by command on a terminal.
+ * path that exists with content (what the command's exit trap found, printed with the status); `status` ends
+ * stdout with the exit status and `end` ends stderr; `probe`, `status` and `end` are numbered by turn in a plain
+ * shell, and the last two by command on a terminal.
  */
 export type MarkerKind = 'start' | 'runs' | 'probe' | 'status' | 'end';
 

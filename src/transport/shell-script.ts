@@ -59,10 +59,23 @@ function printMarker(
   kind: '+' | '=' | '?' | ':' | ';',
   value = '',
 ): string {
+  if (kind === ';') return `printf '%s%s%s;' ${prefixWords(prefix)} ${seq} >&2`;
+  return printStdoutMarkers(prefix, [[seq, kind, value]]);
+}
+
+/** One printf, so one write, of several markers on stdout; each is `[seq, kind, value]`, shell words. */
+function printStdoutMarkers(
+  prefix: string,
+  markers: [string | number, '+' | '=' | '?' | ':', string][],
+): string {
+  const parts = prefixWords(prefix);
+  const format = markers.map(([, kind]) => `%s%s%s${kind}%d;`).join('');
+  return `printf '${format}' ${markers.map(([seq, , value]) => `${parts} ${seq} ${value}`).join(' ')}`;
+}
+
+function prefixWords(prefix: string): string {
   const half = Math.ceil(prefix.length / 2);
-  const parts = `${shellQuote(prefix.slice(0, half))} ${shellQuote(prefix.slice(half))}`;
-  if (kind === ';') return `printf '%s%s%s;' ${parts} ${seq} >&2`;
-  return `printf '%s%s%s${kind}%d;' ${parts} ${seq} ${value}`;
+  return `${shellQuote(prefix.slice(0, half))} ${shellQuote(prefix.slice(half))}`;
 }
 
 export interface ScriptContext {
@@ -70,6 +83,9 @@ export interface ScriptContext {
   /** A terminal shell: stdout and stderr merged, output framed by a start marker, commands keep the tty. */
   terminal: boolean;
 }
+
+/** What ends the text the subshell leaves on ENV_FD when its command was probed, before the probe's bits. */
+const PROBE_END = '#baton-probe ';
 
 /**
  * The command loop of a plain shell. Each turn forks the subshell for the next command before that command
@@ -79,17 +95,22 @@ export interface ScriptContext {
  * reports the turn's status on stdout and the end of its stderr. The subshell is a command substitution whose
  * output is descriptor ENV_FD (its stdout is the shell's, through descriptor 5): what a command writes there
  * before closing it (shared-env.ts) is an environment update the shell evaluates, complete, before the next turn
- * forks. While it waits for its line the subshell ignores signals; if it dies anyway (SIGKILL), its turn matches
- * no command. The end of input ends the shell.
+ * forks; a probed command's exit trap adds `PROBE_END BITS` after it, which the shell reports with the status
+ * in one write. While it waits for its line the subshell ignores signals; if it dies anyway (SIGKILL), its turn
+ * matches no command. The end of input ends the shell.
  */
 function commandLoop(prefix: string): string {
   const turn = '"$__baton_k"';
+  const status: [string, ':', string] = [turn, ':', '"$__baton_x"'];
   return (
     `${NEWLINE}='\n'; __baton_k=0; while :; do __baton_k=$((__baton_k + 1)); ` +
     `{ __baton_u=$( exec ${ENV_FD}>&1 >&5 5>&-; trap '' INT TERM HUP QUIT; ` +
     "IFS=' ' read -r __baton_n __baton_l || { kill -s TERM $$; exit 0; }; " +
     `trap - INT TERM HUP QUIT; ${printMarker(prefix, '"$__baton_n"', '=', turn)}; eval "$__baton_l" ${INPUT_FD}<&0 </dev/null ); } 5>&1; ` +
-    `${printMarker(prefix, turn, ':', '"$?"')}; ${printMarker(prefix, turn, ';')}; ` +
+    // Bits only when the text ends with PROBE_END and digits: an environment update ends with ENV_END.
+    `__baton_x=$?; __baton_v=\${__baton_u##*'${PROBE_END}'}; case $__baton_v in *[!0-9]*|'') ` +
+    `${printStdoutMarkers(prefix, [status])};; *) __baton_u=\${__baton_u%'${PROBE_END}'*}; __baton_u=\${__baton_u%"$${NEWLINE}"}; ` +
+    `${printStdoutMarkers(prefix, [[turn, '?', '"$__baton_v"'], status])};; esac; ${printMarker(prefix, turn, ';')}; ` +
     `case $__baton_u in *'${ENV_END}') eval "$__baton_u";; esac; __baton_u=; done`
   );
 }
@@ -111,7 +132,7 @@ export function startupLine(
   const ready = `${printMarker(context.prefix, 0, '+', '$$')}; ${enter}; ${printMarker(context.prefix, 0, ':', '$?')}`;
   if (context.terminal) return `${quiet}${exportLine(env)}${ready}\n`;
   // One brace group: the shell has read all of it before it reports ready, so it never reads a command line.
-  return `{ ${exportLine(env)}${probeFunction(context.prefix)}; ${homeAndWatchdog()} ${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
+  return `{ ${exportLine(env)}${probeFunction()}; ${homeAndWatchdog()} ${ready}; ${printMarker(context.prefix, 0, ';')}; ${commandLoop(context.prefix)}; }\n`;
 }
 
 /** Variable holding the plain shell's own temporary folder, under which the stream's temporary folders go. */
@@ -178,17 +199,18 @@ const PROBE_BASE = '__baton_d';
 
 /**
  * `__baton_probe NAME...`: with shell builtins only (no fork), a bit per `$__baton_d/NAME` that is a file or a
- * folder with something in it, printed as a `probe` marker before the loop prints the status. Run from an exit
- * trap, which keeps the command's exit status and runs after `exit N` in the command too.
+ * folder with something in it, left on ENV_FD for the loop to report as a `probe` marker with the status. Run
+ * from an exit trap, which keeps the command's exit status and runs after `exit N` in the command too (with
+ * the command's redirections undone, so ENV_FD is open again).
  */
-function probeFunction(prefix: string): string {
+function probeFunction(): string {
   return (
     `${PROBE_FUNCTION}() { __baton_r=0; __baton_b=1; for __baton_p in "$@"; do ` +
     `__baton_p=$${PROBE_BASE}$__baton_p; ` +
     'if [ -f "$__baton_p" ]; then __baton_r=$((__baton_r | __baton_b)); ' +
     'elif [ -d "$__baton_p" ]; then for __baton_f in "$__baton_p"/* "$__baton_p"/.[!.]* "$__baton_p"/..?*; do ' +
     'if [ -e "$__baton_f" ] || [ -L "$__baton_f" ]; then __baton_r=$((__baton_r | __baton_b)); break; fi; done; fi; ' +
-    `__baton_b=$((__baton_b * 2)); done; ${printMarker(prefix, '"$__baton_n"', '?', '"$__baton_r"')}; }`
+    `__baton_b=$((__baton_b * 2)); done; printf '${PROBE_END}%d' "$__baton_r" >&${ENV_FD}; }`
   );
 }
 

@@ -232,7 +232,7 @@ export class ShellSession {
       head.turn = marker.value;
       if (this.endedTurns.includes(marker.value)) head.stderrEnded = true;
     }
-    if (marker.kind === 'probe' && marker.seq === head.seq) head.probeBits = marker.value;
+    if (marker.kind === 'probe' && this.numbers(head, marker.seq)) head.probeBits = marker.value;
     if (marker.kind === 'status' && this.numbers(head, marker.seq)) head.status = marker.value;
     if (marker.kind === 'end') {
       if (this.numbers(head, marker.seq)) head.stderrEnded = true;

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { ShellSession } from '../../src/transport/shell-session.ts';
 import type { ExecResult } from '../../src/transport/transport.ts';
 
@@ -184,7 +185,11 @@ test('plain: a shared environment is sent once, kept by the shell, and sent agai
     `1 export X='1' Y='it'\\''s'; printf '%s\\n' 'export X='\\''1'\\'' Y='\\''it'\\''\\'\\'''\\''s'\\''; #baton-env' >&4; eval 'true' 4>&- 6<&-\n`,
   );
   await finish(2, send(streamEnv, { Z: 'task' }));
-  t.is(shell.written[2], "2 export Z='task'; eval 'true' 4>&- 6<&-\n", 'the kept environment is not sent again');
+  t.is(
+    shell.written[2],
+    "2 export Z='task'; eval 'true' 4>&- 6<&-\n",
+    'the kept environment is not sent again',
+  );
   await finish(3, send({ ...streamEnv }));
   t.is(shell.written[3], "3 eval 'true' 4>&- 6<&-\n", 'an equal environment in another object is kept too');
   await finish(4, send({ X: '2' }));
@@ -220,7 +225,8 @@ test('plain: a command killed while it carried a new shared environment makes th
   await second.result;
 });
 
-test('plain, with a real sh: the shared environment reaches commands, is kept, and leaves no file behind', async (t) => {
+/** A ShellSession on a real `sh` with its own TMPDIR (`tmp`), started; killed and removed by the teardown. */
+async function realShell(t: ExecutionContext): Promise<{ session: ShellSession; tmp: string }> {
   const tmp = mkdtempSync(join(tmpdir(), 'baton-shared-env-'));
   const child = spawn('sh', [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
   t.teardown(() => {
@@ -236,6 +242,11 @@ test('plain, with a real sh: the shared environment reaches commands, is kept, a
   child.stdout.on('data', (chunk: Buffer) => session.feedStdout(chunk));
   child.stderr.on('data', (chunk: Buffer) => session.feedStderr(chunk));
   await session.start(undefined, undefined);
+  return { session, tmp };
+}
+
+test('plain, with a real sh: the shared environment reaches commands, is kept, and leaves no file behind', async (t) => {
+  const { session, tmp } = await realShell(t);
   const run = async (command: string, sharedEnv?: Record<string, string>) => {
     let stdout = '';
     await session.run({
@@ -253,6 +264,35 @@ test('plain, with a real sh: the shared environment reaches commands, is kept, a
   t.is(await run('echo "$X"'), 'c\n', 'a command without one runs with the kept environment');
   // The only thing the shell makes there is its own folder for the stream's temporary folders, empty here.
   const made = readdirSync(tmp);
-  t.true(made.every((name) => /^baton-stream-\d+-/.test(name)), made.join(' '));
+  t.true(
+    made.every((name) => /^baton-stream-\d+-/.test(name)),
+    made.join(' '),
+  );
   for (const name of made) t.deepEqual(readdirSync(join(tmp, name)), [], 'no environment file is written');
+});
+
+test('plain, with a real sh: a probed command that carries a new shared environment gets both answered', async (t) => {
+  const { session, tmp } = await realShell(t);
+  const folder = mkdtempSync(join(tmp, 'probed-'));
+  const paths = [`${folder}/data`, `${folder}/whiteboard`];
+  const run = (command: string, sharedEnv: Record<string, string>, probe?: string[]) => {
+    let stdout = '';
+    const execution = session.run({
+      command,
+      sharedEnv,
+      ...(probe ? { probe } : {}),
+      onStdout: (chunk) => (stdout += chunk.toString()),
+      onStderr: () => undefined,
+    });
+    return execution.result.then((result) => ({ ...result, stdout }));
+  };
+  const streamEnv = { X: 'kept #baton-probe 1' };
+  const probed = await run(`mkdir -p ${folder}/data && touch ${folder}/data/f; exit 4`, streamEnv, paths);
+  t.like(probed, { exitCode: 4, present: [true, false] });
+  t.is((await run('echo "$X"', streamEnv)).stdout, 'kept #baton-probe 1\n', 'the update was kept');
+  t.like(await run('echo plain > /dev/null', { X: 'changed' }, paths), {
+    exitCode: 0,
+    present: [true, false],
+  });
+  t.is((await run('echo "$X"', { X: 'changed' })).stdout, 'changed\n');
 });
