@@ -14,6 +14,8 @@ export interface PreparedBlock {
   probe: string[];
   /** Fetch the task's data folder and whiteboard into the local task folder, only what the probe found. */
   collect(localDir: string, result: ExecResult): Promise<void>;
+  /** The command has ended: a task folder it left empty goes to a later task of the stream. */
+  ended(result: ExecResult): void;
 }
 
 /** Give the task its folders on the host, ship what the block needs, and build the command that runs it. */
@@ -26,11 +28,16 @@ export async function prepareBlock(
   const folders = await area.folders(context.index);
   const env = { ...context.env, BATON_TASK_DIR: folders.data, BATON_WHITEBOARD: folders.whiteboard };
   const command = await blockCommand(transport, block, folders.ship);
+  // The probe cannot tell an empty data folder from one its task removed: a reused one is made again if need be.
+  const ensureData = folders.reused ? '[ -d "$BATON_TASK_DIR" ] || mkdir -p "$BATON_TASK_DIR"; ' : '';
   return {
-    command,
+    command: `${ensureData}${command}`,
     env,
     probe: [folders.data, folders.whiteboard, `${folders.task}/streams`],
     collect: (localDir, result) => collect(transport, folders, localDir, result.present),
+    ended: (result) => {
+      if (result.present?.every((present) => !present)) folders.release();
+    },
   };
 }
 

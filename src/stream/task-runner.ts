@@ -94,6 +94,7 @@ export class TaskRunner {
       });
       const result = await task.execution.result;
       output.end();
+      prepared.ended(result);
       const { exitCode, signal } = result;
       const collectProblem = dir
         ? await prepared.collect(dir, result).then(

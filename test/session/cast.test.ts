@@ -15,7 +15,7 @@ test('a replay leaves one asciicast v2 file per stream with step and barrier mar
     'fg a: echo hello-a; printf "line two\\n"',
     'barrier go 2',
     'wait b',
-    'expect b stdout /b-released/',
+    'expect b stdout /b-released/ since @step3',
   ]);
   const run = await runCli(['replay', 'main.baton', '--results', 'results'], {
     cwd: dir,

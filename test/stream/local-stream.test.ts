@@ -10,6 +10,7 @@ import { Stream } from '../../src/stream/stream.ts';
 import { LocalTransport } from '../../src/transport/local.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { assertOwnerOnly, openModesBlock } from './fetched-modes.ts';
+import { assertFolderReuse } from './folder-reuse.ts';
 
 const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
 
@@ -136,4 +137,10 @@ test('a module block on a host without node, or with one too old, is BLOCK_NEEDS
   const old = await oldNode.stream.runFg(module(join(blocks, 'module.ts#greet')), { ignoreErrors: true });
   t.like(old, { status: 'failed', exitCode: 127, code: 'BLOCK_NEEDS_NODE' });
   t.regex(readFileSync(old.paths!.stderr, 'utf8'), /BLOCK_NEEDS_NODE.*this host has Node\.js 18\.19\.0/);
+});
+
+test('a task folder left empty is given to the next task of the stream', async (t) => {
+  const { stream, results } = await localStream();
+  t.teardown(() => stream.close().then(() => results.dispose()));
+  await assertFolderReuse(t, stream);
 });

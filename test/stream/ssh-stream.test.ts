@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
 import { Journal } from '../../src/journal/journal.ts';
 import { ResultsFolder } from '../../src/report/results-folder.ts';
 import { module, script } from '../../src/stream/block.ts';
@@ -10,35 +11,45 @@ import { startSshd } from '../helpers/sshd.ts';
 import { sshdTest } from '../helpers/tiers.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { assertOwnerOnly, openModesBlock } from './fetched-modes.ts';
+import { assertFolderReuse } from './folder-reuse.ts';
 
 const blocks = fileURLToPath(new URL('../fixtures/blocks/', import.meta.url));
+
+/** A stream named `remote` on a private sshd, with a results folder; all closed by the test's teardown. */
+async function remoteStream(t: ExecutionContext, env: Record<string, string> = {}): Promise<Stream> {
+  const sshd = await startSshd();
+  t.teardown(() => sshd.stop());
+  const journal = new Journal();
+  const results = new ResultsFolder(scratchDir('baton-ssh-stream-'), journal);
+  t.teardown(() => results.dispose());
+  const stream = await Stream.open({
+    name: 'remote',
+    journal,
+    env,
+    taskDir: (...args) => results.taskDir(...args),
+    transport: createTransport(
+      {
+        kind: 'ssh',
+        name: 'lab',
+        host: sshd.host,
+        port: sshd.port,
+        user: sshd.user,
+        identityFiles: [sshd.privateKeyPath],
+      },
+      { stream: 'remote', knownHostsPath: sshd.knownHostsPath, agentSocket: '', retries: 0 },
+    ),
+  });
+  t.teardown(() => stream.close());
+  return stream;
+}
 
 sshdTest(
   'on an ssh stream, script and module blocks are shipped, run on the host, and their data comes back',
   async (t) => {
-    const sshd = await startSshd();
-    t.teardown(() => sshd.stop());
-    const journal = new Journal();
-    const results = new ResultsFolder(scratchDir('baton-ssh-stream-'), journal);
-    t.teardown(() => results.dispose());
-    const stream = await Stream.open({
-      name: 'remote',
-      journal,
-      env: { BATON_PARAMS: JSON.stringify({ name: 'far host' }), BATON_VARIANT: 'run-ssh-0001' },
-      taskDir: (...args) => results.taskDir(...args),
-      transport: createTransport(
-        {
-          kind: 'ssh',
-          name: 'lab',
-          host: sshd.host,
-          port: sshd.port,
-          user: sshd.user,
-          identityFiles: [sshd.privateKeyPath],
-        },
-        { stream: 'remote', knownHostsPath: sshd.knownHostsPath, agentSocket: '', retries: 0 },
-      ),
+    const stream = await remoteStream(t, {
+      BATON_PARAMS: JSON.stringify({ name: 'far host' }),
+      BATON_VARIANT: 'run-ssh-0001',
     });
-    t.teardown(() => stream.close());
 
     const scripted = await stream.runFg(script(join(blocks, 'greet.sh'), ['x']));
     t.is(readFileSync(scripted.paths!.stdout, 'utf8'), 'greeting world with 1 args: x\n');
@@ -59,3 +70,7 @@ sshdTest(
     });
   },
 );
+
+sshdTest('on an ssh stream, a task folder left empty is given to the next task', async (t) => {
+  await assertFolderReuse(t, await remoteStream(t));
+});

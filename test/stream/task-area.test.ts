@@ -19,3 +19,22 @@ test('task folders are made ahead in growing batches, named as the tasks are num
   }
   t.false(readdirSync(root).includes('1'), 'no folder named otherwise than its task');
 });
+
+test('a released task folder goes to the next task, its ship folder still named after that task', async (t) => {
+  const transport = new LocalTransport({ kind: 'local', name: 'local' }, { stream: 'area' });
+  await transport.open();
+  t.teardown(() => transport.close());
+  const area = new TaskArea(transport);
+  const first = await area.folders(1);
+  t.false(first.reused);
+  first.release();
+  const second = await area.folders(2);
+  t.like(second, { task: first.task, data: first.data, whiteboard: first.whiteboard, reused: true });
+  t.is(second.ship, `${dirname(first.task)}/ship/02`);
+  const third = await area.folders(3);
+  t.like(
+    third,
+    { task: `${dirname(first.task)}/03`, reused: false },
+    'a folder not released is not given again',
+  );
+});
