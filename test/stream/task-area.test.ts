@@ -1,14 +1,20 @@
 import test from 'ava';
+import type { ExecutionContext } from 'ava';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TaskArea } from '../../src/stream/task-area.ts';
 import { LocalTransport } from '../../src/transport/local.ts';
 
-test('task folders are made ahead in growing batches, named as the tasks are numbered', async (t) => {
+/** The task area of an open local transport, closed by the test's teardown. */
+async function localArea(t: ExecutionContext): Promise<TaskArea> {
   const transport = new LocalTransport({ kind: 'local', name: 'local' }, { stream: 'area' });
   await transport.open();
   t.teardown(() => transport.close());
-  const area = new TaskArea(transport);
+  return new TaskArea(transport);
+}
+
+test('task folders are made ahead in growing batches, named as the tasks are numbered', async (t) => {
+  const area = await localArea(t);
   const first = await area.folders(1);
   const root = dirname(first.task);
   t.deepEqual(readdirSync(root).sort(), ['01', '02', '03', '04', '05', '06', '07', '08']);
@@ -21,10 +27,7 @@ test('task folders are made ahead in growing batches, named as the tasks are num
 });
 
 test('a released task folder goes to the next task, its ship folder still named after that task', async (t) => {
-  const transport = new LocalTransport({ kind: 'local', name: 'local' }, { stream: 'area' });
-  await transport.open();
-  t.teardown(() => transport.close());
-  const area = new TaskArea(transport);
+  const area = await localArea(t);
   const first = await area.folders(1);
   t.false(first.reused);
   first.release();
