@@ -1,6 +1,7 @@
 /**
  * The scale tier: 100 streams over three namespace hosts with OpenSSH's stock limits, each running tasks, every
- * record written. It takes a minute or more on a loaded machine, so it runs only when BATON_TEST_SCALE=1.
+ * record written. It takes 10 s to a minute or more on a loaded machine, so it runs only when asked
+ * (BATON_TEST_SCALE=1, which .ci/run sets).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
