@@ -1,11 +1,12 @@
 /**
  * `node --import=tsx bench/streams/cpu-probe.ts [--streams N] [--tasks N] [--passes N] [--results yes|no]
- * [--results-dir DIR] [--mode fg|bg] [--by-process]`: the controller's CPU per `true` task on N ssh streams of one stock sshd, pass after pass
- * on the same streams (the first pass pays the JIT's warm-up), with or without a results folder (in DIR: a
- * tmpfs such as /dev/shm shows the folder's cost without the file system's), beside the whole machine's CPU
- * per task (sshd, shells, kernel: what bounds the aggregate rate). For profiling (`--cpu-prof`) the
- * controller's share of a task. `--mode bg` queues each stream's tasks at once and waits for them (see LoadMode).
- * `--by-process` adds where the machine's CPU went, by command (the hosts' shells, sshd, the controller).
+ * [--results-dir DIR] [--mode fg|bg] [--by-process]`: the controller's CPU per `true` task on N ssh streams of
+ * one stock sshd, pass after pass on the same streams (the first pass pays the JIT's warm-up), with or without
+ * a results folder (in DIR: a tmpfs such as /dev/shm shows the folder's cost without the file system's), beside
+ * the whole machine's CPU per task (sshd, shells, kernel: what bounds the aggregate rate). For profiling
+ * (`--cpu-prof`) the controller's share of a task. `--mode bg` queues each stream's tasks at once and waits for
+ * them (see LoadMode); `--by-process` adds where the machine's CPU went, by command (the hosts' shells, sshd,
+ * the controller).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -47,10 +47,11 @@ export class ResultsFolder implements Disposable {
   private readonly taskFiles: TaskFiles;
   private readonly spill: OutputSpill;
   private variantDir: string;
-  /** Events whose files (the journal's line included) are still to be written, in order. */
-  private readonly pending: JournalEvent[] = [];
-  /** The folders of the tasks among them that are queued, by task id. */
-  private readonly queuedDirs = new Map<string, string>();
+  /**
+   * Events whose files (the journal's line included) are still to be written, in order; a task-queued event
+   * with the task's folder.
+   */
+  private readonly pending: { event: JournalEvent; taskDir?: string }[] = [];
   /** job.log's lines of the flush under way, written with one write at its end. */
   private jobLogLines = '';
   private flushScheduled = false;
@@ -119,11 +120,11 @@ export class ResultsFolder implements Disposable {
     } catch (error) {
       this.fail(error);
     }
-    for (const event of this.pending.splice(0)) {
+    for (const { event, taskDir } of this.pending.splice(0)) {
       const line = event.kind === 'output' ? '' : formatEvent(event) + '\n';
       this.jobLogLines += line;
       try {
-        this.apply(event, line);
+        this.apply(event, line, taskDir);
       } catch (error) {
         this.fail(error);
       }
@@ -154,13 +155,13 @@ export class ResultsFolder implements Disposable {
 
   private record(event: JournalEvent): void {
     if (event.kind === 'variant-start') this.variantFailure = undefined;
+    let taskDir: string | undefined;
     if (event.kind === 'task-queued') {
-      const dir = this.taskDir(event.stream, event.index, event.block);
-      this.spill.queued(event.task, dir);
-      this.queuedDirs.set(event.task, dir);
+      taskDir = this.taskDir(event.stream, event.index, event.block);
+      this.spill.queued(event.task, taskDir);
     }
     this.journalWriter.append(this.spill.journalForm(event));
-    this.pending.push(event);
+    this.pending.push({ event, taskDir });
     if (WRITTEN_AT_ONCE.has(event.kind)) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -183,18 +184,18 @@ export class ResultsFolder implements Disposable {
     this.journal.emit({ kind: 'log', level: 'error', code: failure.code, message: failure.message });
   }
 
-  /** Write what an event brings to the files other than the journal; `line` is its job.log line. */
-  private apply(event: JournalEvent, line: string): void {
+  /**
+   * Write what an event brings to the files other than the journal; `line` is its job.log line, `taskDir` the
+   * folder of a queued task (worked out when the event was recorded).
+   */
+  private apply(event: JournalEvent, line: string, taskDir: string | undefined): void {
     switch (event.kind) {
       case 'variant-start':
         this.startVariant(event);
         break;
-      case 'task-queued': {
-        const dir = this.queuedDirs.get(event.task) ?? this.taskDir(event.stream, event.index, event.block);
-        this.queuedDirs.delete(event.task);
-        this.taskFiles.queue(dir, event, line);
+      case 'task-queued':
+        this.taskFiles.queue(taskDir ?? this.taskDir(event.stream, event.index, event.block), event, line);
         break;
-      }
       case 'task-start':
         this.taskFiles.start(event, line);
         break;

@@ -86,7 +86,7 @@ export class TaskFiles {
         JSON.stringify(resultFile(task, event), null, 2) + '\n',
         PRIVATE,
       );
-      writeFileSync(`${task.dir}/debug.log`, task.lines + line, PRIVATE);
+      writeDebugLog(task, line);
     } finally {
       for (const name of OUTPUT_FILES) this.files.close(`${task.dir}/${name}`);
     }
@@ -100,7 +100,7 @@ export class TaskFiles {
     const failures: unknown[] = [];
     for (const task of unfinished) {
       try {
-        writeFileSync(`${task.dir}/debug.log`, task.lines, PRIVATE);
+        writeDebugLog(task);
       } catch (error) {
         failures.push(error);
       }
@@ -117,6 +117,11 @@ export class TaskFiles {
     }
     makeFolderOnce(dir);
   }
+}
+
+/** debug.log: the task's lines of job.log, with `last` when the task has ended. */
+function writeDebugLog(task: KnownTask, last = ''): void {
+  writeFileSync(`${task.dir}/debug.log`, task.lines + last, PRIVATE);
 }
 
 function resultFile(task: KnownTask, event: EventOf<'task-end'>): TaskResultFile {
