@@ -104,6 +104,8 @@ test('a file that cannot be written is journalled as JOURNAL_WRITE_FAILED and ke
   t.like(failure, { kind: 'log', level: 'error' });
   t.like(results.writeFailure, { code: 'JOURNAL_WRITE_FAILED' });
   t.is(results.variantWriteFailure, results.writeFailure);
+  // The failure's own journal line is written at the end of the turn that emitted it.
+  await waitFor(() => journalLines(results).length >= 4, { what: 'the failure in journal.jsonl' });
   t.is(journalLines(results).length, 4, 'header, two task-queued and the failure');
   t.true(
     existsSync(join(results.taskDir('client', 1, 'greet'), 'stdout')),
