@@ -132,6 +132,17 @@ export class TerminalDriver {
     return this.status;
   }
 
+  /** The program's process id. */
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  /** Close the terminal as a closed window does: its master side goes away, then the program gets SIGHUP. */
+  close(): void {
+    // node-pty's Unix terminal has destroy() (close the master, then SIGHUP), which IPty's typings leave out.
+    (this.pty as IPty & { destroy(): void }).destroy();
+  }
+
   kill(signal = 'SIGKILL'): void {
     if (this.status) return;
     try {

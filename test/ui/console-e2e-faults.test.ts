@@ -1,8 +1,10 @@
 import test from 'ava';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runBaton, SLOW, startConsole, startConsoleThen } from '../helpers/console.ts';
+import { isAlive } from '../helpers/process.ts';
 import { scratchDir } from '../helpers/scratch.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const ALTERNATE_SCREEN_ON = '\x1b[?1049h';
 const ALTERNATE_SCREEN_OFF = '\x1b[?1049l';
@@ -44,6 +46,30 @@ test.serial(
       env: { CI: 'true' },
     });
     t.is(check.code, 0, check.stdout + check.stderr);
+  },
+);
+
+test.serial(
+  'the terminal closed under the console: its streams are closed, their folders removed, the job ends interrupted',
+  async (t) => {
+    const cwd = scratchDir('baton-console-hangup-');
+    const baton = startConsole([], { cols: 120, rows: 30, cwd });
+    t.teardown(() => baton.dispose());
+    await baton.waitFor(/> local +local +idle/);
+    baton.command('fg local: echo "area=$BATON_TASK_DIR"');
+    const [, taskData = ''] = /area=(\/\S+\/data)/.exec(await baton.waitFor(/area=\/\S+\/data/)) ?? [];
+    const area = dirname(dirname(taskData));
+    t.true(existsSync(area), area);
+    const pid = baton.terminal.pid;
+    baton.terminal.close();
+    await waitFor(() => !isAlive(pid), { timeoutMs: SLOW.timeoutMs, what: 'the console to end' });
+    t.false(existsSync(area), "the local stream's task folders are removed");
+    const results = join(cwd, 'results');
+    const job = readdirSync(results).find((name) => name !== 'latest') ?? '';
+    const lines = readFileSync(join(results, job, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    t.like(JSON.parse(lines.at(-1) ?? '{}'), { kind: 'job-end', status: 'interrupted', exitCode: 130 });
   },
 );
 
