@@ -4,6 +4,7 @@ import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { makeOwnerOnly } from './owner-only.ts';
+import { removeOnExit } from './process-groups.ts';
 
 export async function copyIn(localPath: string, targetPath: string): Promise<void> {
   await mkdir(dirname(targetPath), { recursive: true });
@@ -20,18 +21,23 @@ export async function copyBack(sourcePath: string, localPath: string): Promise<b
   return true;
 }
 
-/** Temporary folders made for a transport, all removed when it closes. */
+/** Temporary folders made for a transport, all removed when it closes, or when baton ends before that. */
 export class LocalTempDirs {
-  private readonly made: string[] = [];
+  private readonly made: { dir: string; forget: () => void }[] = [];
 
   async make(prefix: string): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), prefix));
-    this.made.push(dir);
+    this.made.push({ dir, forget: removeOnExit(dir) });
     return dir;
   }
 
   async removeAll(): Promise<void> {
-    await Promise.allSettled(this.made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.allSettled(
+      this.made.splice(0).map(async ({ dir, forget }) => {
+        await rm(dir, { recursive: true, force: true });
+        forget();
+      }),
+    );
   }
 }
 

@@ -17,6 +17,9 @@ export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): vo
 
 /** Local process groups (and terminal sessions) this process started and has not seen end. */
 const live = new Map<number, 'group' | 'session'>();
+/** Local temporary folders of streams not closed yet: removed after the groups if baton ends first. */
+const liveFolders = new Set<string>();
+let listedFolders = 0;
 let hooked = false;
 // The watchdog's process object is kept here: its pipe must live as long as baton does.
 let watchdog: { dir: string; process: ChildProcess } | undefined;
@@ -30,15 +33,33 @@ let watchdog: { dir: string; process: ChildProcess } | undefined;
 export function killOnExit(pid: number | undefined, kind: 'group' | 'session'): () => void {
   if (pid === undefined) return () => undefined;
   live.set(pid, kind);
-  if (!hooked) {
-    hooked = true;
-    process.once('exit', killLive);
-  }
-  const entry = listEntry(pid, kind);
+  hookExit();
+  const entry = listEntry(`${kind}-${pid}`, '');
   return () => {
     live.delete(pid);
     if (entry) rmSync(entry, { force: true });
   };
+}
+
+/**
+ * Keep a local temporary folder from outliving baton: removed on the way out or by the watchdog, after the
+ * groups (which may still write there), as killOnExit's groups are killed. Returns the function that forgets it
+ * once it has been removed.
+ */
+export function removeOnExit(dir: string): () => void {
+  liveFolders.add(dir);
+  hookExit();
+  const entry = listEntry(`folder-${++listedFolders}`, dir);
+  return () => {
+    liveFolders.delete(dir);
+    if (entry) rmSync(entry, { force: true });
+  };
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', killLive);
 }
 
 function killLive(): void {
@@ -52,6 +73,8 @@ function killLive(): void {
     }
   }
   live.clear();
+  for (const dir of liveFolders) rmSync(dir, { recursive: true, force: true });
+  liveFolders.clear();
   if (watchdog === undefined) return;
   signalGroup(watchdog.process.pid, 'SIGKILL');
   rmSync(watchdog.dir, { recursive: true, force: true });
@@ -70,16 +93,19 @@ export function armWatchdog(): void {
   }
 }
 
-// The watchdog's list: one empty file per live group, `group-PID` or `session-PID`, in a folder only this user reads.
-function listEntry(pid: number, kind: 'group' | 'session'): string | undefined {
+/**
+ * The watchdog's list, in a folder only this user reads: an empty file per live group, `group-PID` or
+ * `session-PID`, and a file per live folder, `folder-N`, holding its path.
+ */
+function listEntry(name: string, content: string): string | undefined {
   armWatchdog();
   if (watchdog === undefined) return undefined;
   try {
-    const entry = join(watchdog.dir, `${kind}-${pid}`);
-    writeFileSync(entry, '', { mode: 0o600 });
+    const entry = join(watchdog.dir, name);
+    writeFileSync(entry, content, { mode: 0o600 });
     return entry;
   } catch {
-    // Without its list, the exit handler alone guards the group.
+    // Without its list, the exit handler alone guards the group or the folder.
     return undefined;
   }
 }
@@ -87,17 +113,21 @@ function listEntry(pid: number, kind: 'group' | 'session'): string | undefined {
 /**
  * One small shell per baton process, detached and deaf to hang-ups. It reads a pipe whose other end only baton
  * holds and nothing ever writes to: the read ends when baton is gone, however it died (no polling of a pid that
- * the system may give to another process meanwhile). It then kills the groups and sessions still listed and
- * removes the list.
+ * the system may give to another process meanwhile). It then kills the groups and sessions still listed,
+ * removes the folders still listed, and removes the list.
  */
 function startWatchdog(): { dir: string; process: ChildProcess } {
   const dir = mkdtempSync(join(tmpdir(), 'baton-groups-'));
   const script = [
     `trap '' HUP INT TERM`,
     `while read -r _; do :; done`,
-    `for entry in "$1"/*; do`,
+    `for entry in "$1"/group-* "$1"/session-*; do`,
+    `  [ -e "$entry" ] || continue`,
     `  pid=\${entry##*-}; case $entry in *"/session-"*) pkill -KILL -s "$pid" 2>/dev/null ;; esac`,
     `  kill -KILL -"$pid" 2>/dev/null`,
+    `done`,
+    `for entry in "$1"/folder-*; do`,
+    `  [ -f "$entry" ] && rm -rf -- "$(cat "$entry")"`,
     `done`,
     `rm -rf "$1"`,
   ].join('\n');

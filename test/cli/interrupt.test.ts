@@ -3,7 +3,7 @@ import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/reader.ts';
 import { scratchDir } from '../helpers/scratch.ts';
@@ -20,6 +20,8 @@ interface Started {
   folder: string;
   exited: Promise<{ code: number | null; signal: string | null; stdout: string }>;
   taskPid: () => number | undefined;
+  /** The folder of the stream's task folders (on the host), once the task has started. */
+  taskArea: () => string | undefined;
 }
 
 /** `baton run long-task.ts` over four variants, on `host` (a hosts-file name or `local`). */
@@ -49,11 +51,19 @@ function startLongRun(host: string, hostsFile?: string): Started {
   const exited = new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout })),
   );
-  const taskPid = () => {
-    const text = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
-    return text === '' ? undefined : Number(text);
+  const started = () => {
+    const text = existsSync(pidFile) ? readFileSync(pidFile, 'utf8') : '';
+    return text.endsWith('\n') ? text.trim().split(' ') : undefined;
   };
-  return { pid: child.pid!, folder, exited, taskPid };
+  const taskPid = () => {
+    const [pid] = started() ?? [];
+    return pid === undefined ? undefined : Number(pid);
+  };
+  const taskArea = () => {
+    const [, dataDir] = started() ?? [];
+    return dataDir === undefined ? undefined : dirname(dirname(dataDir));
+  };
+  return { pid: child.pid!, folder, exited, taskPid, taskArea };
 }
 
 /** Whether a watchdog of local process groups lists the group led by `pid`. */
@@ -122,7 +132,7 @@ test('SIGHUP (the terminal closed) interrupts as SIGINT does: exit 130, the task
   t.true(existsSync(join(run.folder, 'latest', 'junit.xml')));
 });
 
-test('SIGKILL of baton mid-run leaves a journal that parses up to its last line, and its watchdog kills the local task', async (t) => {
+test('SIGKILL of baton mid-run leaves a journal that parses up to its last line, and its watchdog kills the local task and removes its folders', async (t) => {
   const run = startLongRun('local');
   const taskPid = await waitFor(run.taskPid, { timeoutMs: 60_000, what: 'the task to start' });
   t.teardown(() => {
@@ -139,6 +149,9 @@ test('SIGKILL of baton mid-run leaves a journal that parses up to its last line,
     timeoutMs: 30_000,
     what: `the task ${taskPid} killed by the watchdog`,
   });
+  const area = run.taskArea() ?? '';
+  await waitFor(() => !existsSync(area), { timeoutMs: 30_000, what: `${area} removed by the watchdog` });
+  t.pass();
 });
 
 sshdTest(
