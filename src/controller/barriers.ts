@@ -3,7 +3,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { JobSyncServer } from '../sync/job.ts';
 import type { SyncServer } from '../sync/server.ts';
 import { NAME_PATTERN } from '../sync/protocol.ts';
-import type { SyncRelease } from '../sync/client.ts';
+import type { SyncClient, SyncRelease } from '../sync/client.ts';
 import type { BusyCount } from './busy.ts';
 
 /** The controller passed a barrier: the generation, its members, and the release as the client got it. */
@@ -41,12 +41,16 @@ export class BarrierDesk {
         barrier: name,
         count,
       });
-    const client = await this.server().console();
+    const server = this.server();
     const release = this.busy.take();
+    // Registered before the first await: an interruption while the console's client connects ends this wait too.
     let stop!: (error: BatonError) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => undefined);
     this.waits.add(stop);
+    let client: SyncClient | undefined;
     try {
+      client = await Promise.race([server.console(), stopped]);
       const waiting = client.wait(name, {
         count,
         ...(this.scope === undefined ? {} : { scope: this.scope }),
@@ -55,7 +59,7 @@ export class BarrierDesk {
       const go = await Promise.race([waiting, stopped]);
       return { gen: go.gen, members: go.members, release: go };
     } catch (error) {
-      if (error instanceof BatonError && this.stopCodes.has(error.code))
+      if (client && error instanceof BatonError && this.stopCodes.has(error.code))
         await client.cancel(name).catch(() => undefined);
       throw error;
     } finally {

@@ -182,3 +182,14 @@ test('a stream whose open is in flight when the controller is interrupted is clo
     'INTERRUPTED',
   );
 });
+
+test('a barrier wait given up before its sync client is connected ends at once and leaves the controller idle', async (t) => {
+  const job = await startController();
+  t.teardown(job.close);
+  const { controller } = job;
+  const waiting = controller.execute({ kind: 'barrier', name: 'never', count: 3 });
+  await controller.abandon('INTERRUPTED', 'interrupted');
+  t.is((await t.throwsAsync<BatonError>(waiting)).code, 'INTERRUPTED');
+  await controller.whenIdle();
+  t.is(controller.busy(), 0);
+});
