@@ -46,7 +46,6 @@ export class BarrierDesk {
     // Registered before the first await: an interruption while the console's client connects ends this wait too.
     let stop!: (error: BatonError) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
-    stopped.catch(() => undefined);
     this.waits.add(stop);
     let client: SyncClient | undefined;
     try {
